@@ -1,0 +1,264 @@
+import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createReadStream, closeSync, openSync, writeSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { bundledLifecycle, isoDay, type RuntimeLifecycle } from '../core/lifecycle.js';
+import type { ApiRequest, SandboxContext } from './context.js';
+import { LambdaApiError, serviceError, tooLarge, tooManyRequests } from './api-error.js';
+import { parseFunctionRef } from './arn.js';
+import { KeyedMutex } from './keyed-mutex.js';
+import { matchRoute, ROUTES, type Route } from './routes.js';
+import { SandboxStore } from './store.js';
+import { RegionThrottle } from './throttle.js';
+
+/** How to run a sandbox. Only `dataDir` is required. */
+export interface SandboxOptions {
+  readonly dataDir: string;
+  readonly host?: string;
+  /** 0 = any free port. */
+  readonly port?: number;
+  readonly accountId?: string;
+  /** Region for unsigned requests. */
+  readonly defaultRegion?: string;
+  readonly updateDelayMs?: number;
+  readonly latencyMs?: number;
+  readonly faultRate?: number;
+  readonly throttle?: boolean;
+  /** `YYYY-MM-DD`; default: the real date, read on every request. */
+  readonly today?: string;
+  /** One JSON line per request is appended to this file. */
+  readonly accessLog?: string;
+  readonly lifecycle?: RuntimeLifecycle;
+  /** Extra operations (the executor adds Invoke). */
+  readonly extraRoutes?: readonly Route[];
+  readonly random?: () => number;
+}
+
+/** A running sandbox. */
+export interface Sandbox {
+  readonly url: string;
+  readonly port: number;
+  readonly store: SandboxStore;
+  readonly context: SandboxContext;
+  close(): Promise<void>;
+}
+
+const BODY_LIMIT = 75 * 1024 * 1024;
+const CODE_URL_TTL_MS = 10 * 60 * 1000;
+const CREDENTIAL_SCOPE = /Credential=[^/,\s]+\/\d{8}\/([a-z0-9-]+)\/lambda\//;
+
+/** The region a request is for: the SigV4 credential scope, else the default. */
+export function requestRegion(req: IncomingMessage, fallback: string): string {
+  const auth = req.headers.authorization;
+  const m = auth ? CREDENTIAL_SCOPE.exec(auth) : null;
+  return m ? m[1]! : fallback;
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > BODY_LIMIT) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const payload = body === undefined ? '' : JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(payload),
+    'x-amzn-requestid': randomUUID(),
+    ...headers,
+  });
+  res.end(payload);
+}
+
+function sendError(res: ServerResponse, err: LambdaApiError): void {
+  send(res, err.status, err.body(), { 'x-amzn-errortype': err.type, ...err.headers });
+}
+
+/** Starts the Lambda-compatible control plane on `host:port`. */
+export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
+  const store = await SandboxStore.open(options.dataDir);
+  const secret = randomBytes(32);
+  const random = options.random ?? Math.random;
+  const throttle = options.throttle === false ? undefined : new RegionThrottle();
+  const mutex = new KeyedMutex();
+  const routes = [...ROUTES, ...(options.extraRoutes ?? [])];
+  const defaultRegion = options.defaultRegion ?? 'us-east-1';
+  const logFd = options.accessLog ? openSync(options.accessLog, 'a') : undefined;
+
+  const sign = (hex: string, expires: number) =>
+    createHmac('sha256', secret).update(`${hex}:${expires}`).digest('base64url');
+
+  const context: SandboxContext = {
+    store,
+    accountId: options.accountId ?? '123456789012',
+    lifecycle: options.lifecycle ?? bundledLifecycle(),
+    updateDelayMs: options.updateDelayMs ?? 0,
+    now: () => Date.now(),
+    today: () => options.today ?? isoDay(),
+    codeLocation(sha256, baseUrl) {
+      const hex = Buffer.from(sha256, 'base64').toString('hex');
+      const expires = Date.now() + CODE_URL_TTL_MS;
+      return `${baseUrl}/_sandbox/code/${hex}.zip?X-Amz-Expires=600&expires=${expires}&X-Amz-Signature=${sign(hex, expires)}`;
+    },
+  };
+
+  const log = (entry: Record<string, unknown>) => {
+    if (logFd !== undefined)
+      writeSync(logFd, JSON.stringify({ time: new Date().toISOString(), ...entry }) + '\n');
+  };
+
+  function serveCode(url: URL, res: ServerResponse, region: string): void {
+    const m = /^\/_sandbox\/code\/([0-9a-f]{64})\.zip$/.exec(url.pathname);
+    const expires = Number(url.searchParams.get('expires'));
+    const given = Buffer.from(url.searchParams.get('X-Amz-Signature') ?? '', 'base64url');
+    const ok =
+      m !== null &&
+      store.hasCode(m[1]!) &&
+      Number.isFinite(expires) &&
+      given.length === 32 &&
+      timingSafeEqual(given, Buffer.from(sign(m[1]!, expires), 'base64url'));
+    const expired = ok && Date.now() > expires;
+    if (!ok || expired) {
+      const reason = expired ? 'Request has expired' : 'Access Denied';
+      res.writeHead(403, { 'content-type': 'application/xml' });
+      res.end(
+        `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>${reason}</Message></Error>`,
+      );
+      log({ region, operation: 'DownloadCode', status: 403 });
+      return;
+    }
+    const file = store.codeFile(m[1]!);
+    res.writeHead(200, { 'content-type': 'application/zip' });
+    createReadStream(file).pipe(res);
+    log({ region, operation: 'DownloadCode', status: 200 });
+  }
+
+  function lockKey(region: string, route: Route, params: Record<string, string>): string | undefined {
+    try {
+      if (params.name) return `${region}/${parseFunctionRef(params.name).name}`;
+      if (params.arn) {
+        const m = /:function:([a-zA-Z0-9-_]+)/.exec(params.arn);
+        const r = /^arn:[^:]+:lambda:([a-z0-9-]+):/.exec(params.arn);
+        if (m && r) return `${r[1]}/${m[1]}`;
+      }
+      if (route.name === 'CreateFunction') return undefined;
+    } catch {
+      return undefined;
+    }
+    return undefined;
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    const url = new URL(req.url ?? '/', 'http://sandbox');
+    const region = requestRegion(req, defaultRegion);
+    if (req.method === 'GET' && url.pathname.startsWith('/_sandbox/code/'))
+      return serveCode(url, res, region);
+    const match = matchRoute(routes, req.method ?? 'GET', url.pathname);
+    const operation = match?.route.name ?? 'Unknown';
+    let status = 500;
+    let fn: string | undefined;
+    try {
+      if (!match) {
+        throw new LambdaApiError(
+          404,
+          'UnknownOperationException',
+          `No operation at ${req.method} ${url.pathname}`,
+        );
+      }
+      const raw = await readBody(req);
+      if (raw === undefined)
+        throw tooLarge(`Request must be smaller than 69905067 bytes for the ${operation} operation`);
+      let body: Record<string, unknown> = {};
+      if (raw.length > 0 && match.route.name !== 'Invoke') {
+        try {
+          body = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
+        } catch {
+          throw new LambdaApiError(400, 'SerializationException', 'The request body is not valid JSON.');
+        }
+      }
+      if (typeof body.FunctionName === 'string') fn = body.FunctionName;
+      const key = lockKey(region, match.route, match.params) ?? (fn ? `${region}/${fn}` : undefined);
+      fn = key?.split('/')[1] ?? fn;
+      if (options.latencyMs) await sleep(options.latencyMs);
+      const wait = throttle?.check(region, match.route.quota, Date.now()) ?? 0;
+      if (wait > 0) throw tooManyRequests(wait);
+      if (options.faultRate && match.route.quota !== 'none' && random() < options.faultRate)
+        throw serviceError();
+      const apiReq: ApiRequest = {
+        region,
+        params: match.params,
+        query: url.searchParams,
+        body: match.route.name === 'Invoke' ? { payload: raw, headers: req.headers } : body,
+        baseUrl: `http://${req.headers.host ?? 'localhost'}`,
+      };
+      const run = () => match.route.run(context, apiReq);
+      const result = key ? await mutex.run(key, run) : await run();
+      status = result.status;
+      if (result.body instanceof Uint8Array || typeof result.body === 'string') {
+        res.writeHead(result.status, {
+          'x-amzn-requestid': randomUUID(),
+          ...(result as { headers?: Record<string, string> }).headers,
+        });
+        res.end(result.body);
+      } else send(res, result.status, result.body);
+    } catch (e) {
+      const err = e instanceof LambdaApiError ? e : internalError(e);
+      status = err.status;
+      if (!res.headersSent) sendError(res, err);
+    } finally {
+      log({
+        region,
+        operation,
+        function: fn,
+        status,
+        ms: Math.round((performance.now() - started) * 100) / 100,
+      });
+    }
+  }
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      if (!res.headersSent) sendError(res, internalError(e));
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${host}:${address.port}`,
+    port: address.port,
+    store,
+    context,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => {
+          if (logFd !== undefined) closeSync(logFd);
+          resolve();
+        });
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function internalError(e: unknown): LambdaApiError {
+  const message = e instanceof Error ? e.message : String(e);
+  process.stderr.write(`sandbox: internal error: ${e instanceof Error ? e.stack : message}\n`);
+  return new LambdaApiError(500, 'ServiceException', `The sandbox failed to handle the request: ${message}`);
+}
