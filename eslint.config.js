@@ -17,6 +17,17 @@ export default tseslint.config(
     },
   },
   {
+    // Only src/aws may import the SDK; tests and benches use it as an independent client.
+    files: ['src/**/*.ts'],
+    ignores: ['src/aws/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@aws-sdk/*'], message: 'Only src/aws imports @aws-sdk.' }] },
+      ],
+    },
+  },
+  {
     // Domain code never talks to the terminal, the SDK or child processes directly (STYLE.md).
     files: ['src/core/**/*.ts'],
     rules: {
@@ -34,17 +45,6 @@ export default tseslint.config(
             },
           ],
         },
-      ],
-    },
-  },
-  {
-    // Only src/aws may import the SDK; tests and benches use it as an independent client.
-    files: ['src/**/*.ts'],
-    ignores: ['src/aws/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: [{ group: ['@aws-sdk/*'], message: 'Only src/aws imports @aws-sdk.' }] },
       ],
     },
   },

@@ -24,7 +24,7 @@ export function writeZip(inputs: readonly ZipInput[], level = 6): Buffer {
   for (const input of inputs) {
     const isLink = input.symlinkTarget !== undefined;
     const content = Buffer.from(
-      isLink ? Buffer.from(input.symlinkTarget!, 'utf8') : (input.data ?? new Uint8Array()),
+      isLink ? Buffer.from(input.symlinkTarget, 'utf8') : (input.data ?? new Uint8Array()),
     );
     const mode = isLink ? 0o120777 : 0o100000 | ((input.mode ?? 0o644) & 0o7777);
     const crc = crc32(content);

@@ -1,0 +1,136 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import type { Writable } from 'node:stream';
+import { UsageError, UserError } from './errors.js';
+import { formatOptions, GLOBAL_OPTIONS, parseOptions } from './cli/options.js';
+import { globalOptions } from './cli/global.js';
+import type { Command } from './commands/command.js';
+import { PLANNED_COMMANDS } from './commands/planned.js';
+import { sandboxCommand } from './commands/sandbox.js';
+
+const COMMANDS: readonly Command[] = [sandboxCommand, ...PLANNED_COMMANDS].sort((a, b) =>
+  a.name.localeCompare(b.name),
+);
+const STRING_GLOBALS = new Set(GLOBAL_OPTIONS.filter((o) => o.type === 'string').map((o) => `--${o.name}`));
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+/** Finds the command word: the first argument that is neither an option nor a global option's value. */
+function splitCommand(argv: readonly string[]): { name: string | undefined; rest: string[] } {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') break;
+    if (a.startsWith('-')) {
+      if (STRING_GLOBALS.has(a)) i++;
+      continue;
+    }
+    return { name: a, rest: [...argv.slice(0, i), ...argv.slice(i + 1)] };
+  }
+  return { name: undefined, rest: [...argv] };
+}
+
+function mainHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'go-lambda-migrate: move Go functions on AWS Lambda off the deprecated go1.x runtime',
+    '',
+    'Usage: go-lambda-migrate [COMMAND] [options]',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}${c.run ? '' : ' (not built yet)'}`),
+    '',
+    'Global options:',
+    formatOptions(GLOBAL_OPTIONS),
+    '',
+    'Exit codes: 0 success, 1 error, 2 usage error or confirmation needed, 3 partial failure.',
+    'Run `go-lambda-migrate COMMAND --help` for a command.',
+  ].join('\n');
+}
+
+function commandHelp(c: Command): string {
+  return [
+    `Usage: ${c.usage}`,
+    '',
+    `${c.summary[0]!.toUpperCase()}${c.summary.slice(1)}.${c.run ? '' : ' (Not built yet.)'}`,
+    ...(c.details ? ['', c.details] : []),
+    ...(c.options.length > 0 ? ['', 'Options:', formatOptions(c.options)] : []),
+    '',
+    'Global options:',
+    formatOptions(GLOBAL_OPTIONS),
+  ].join('\n');
+}
+
+/** Runs the CLI; returns the exit code. The only place that decides exit codes. */
+export async function main(
+  argv: readonly string[],
+  io: { stdout: Writable; stderr: Writable; stdinIsTTY: boolean; stdoutIsTTY: boolean } = {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdinIsTTY: process.stdin.isTTY === true,
+    stdoutIsTTY: process.stdout.isTTY === true,
+  },
+): Promise<number> {
+  try {
+    const { name, rest } = splitCommand(argv);
+    const command = COMMANDS.find((c) => c.name === (name ?? 'wizard'));
+    if (!command) {
+      throw new UsageError(
+        `unknown command '${name}'.`,
+        'Run `go-lambda-migrate --help` to list the commands.',
+      );
+    }
+    const { values, positionals } = parseOptions(rest, command.options, command.name);
+    if (values.version) {
+      io.stdout.write(`${version()}\n`);
+      return 0;
+    }
+    if (values.help) {
+      io.stdout.write(`${name === undefined ? mainHelp() : commandHelp(command)}\n`);
+      return 0;
+    }
+    const globals = globalOptions(values);
+    if (command.name === 'wizard' && !(io.stdinIsTTY && io.stdoutIsTTY)) {
+      throw new UsageError(
+        'the wizard needs an interactive terminal.',
+        'Use the non-interactive commands instead: scan, inspect, plan, apply, rollback, bench, history (see --help).',
+      );
+    }
+    if (!command.run) {
+      throw new UserError(
+        `'${command.name}' is not built yet in this version of go-lambda-migrate.`,
+        'Run `go-lambda-migrate --help` to see what is available.',
+      );
+    }
+    return await command.run({
+      globals,
+      values,
+      positionals,
+      stdout: io.stdout,
+      stderr: io.stderr,
+      stdinIsTTY: io.stdinIsTTY,
+    });
+  } catch (e) {
+    if (e instanceof UserError) {
+      io.stderr.write(`error: ${e.message}\n${e.hint ? `hint: ${e.hint}\n` : ''}`);
+      return e.exitCode;
+    }
+    const err = e as Error;
+    io.stderr.write(
+      `go-lambda-migrate hit a bug: ${err.message}\n${err.stack ?? ''}\n` +
+        'Please report it with the command you ran and this output.\n',
+    );
+    return 1;
+  }
+}
+
+const isEntry = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+if (isEntry || process.argv[1]?.endsWith('/go-lambda-migrate')) {
+  void main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

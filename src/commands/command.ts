@@ -1,0 +1,24 @@
+import type { Writable } from 'node:stream';
+import type { GlobalOptions } from '../cli/global.js';
+import type { OptionSpec, ParsedValues } from '../cli/options.js';
+
+/** What a command gets from the entry point. */
+export interface CommandContext {
+  readonly globals: GlobalOptions;
+  readonly values: ParsedValues;
+  readonly positionals: string[];
+  readonly stdout: Writable;
+  readonly stderr: Writable;
+  readonly stdinIsTTY: boolean;
+}
+
+/** One command of the CLI. A command without `run` is documented but not built yet. */
+export interface Command {
+  readonly name: string;
+  readonly usage: string;
+  readonly summary: string;
+  readonly details?: string;
+  readonly options: readonly OptionSpec[];
+  /** Returns the exit code. */
+  readonly run?: (ctx: CommandContext) => Promise<number>;
+}

@@ -1,0 +1,107 @@
+import type { Command } from './command.js';
+
+/**
+ * Commands whose contract is fixed (CLI.md) but whose implementation has not landed yet.
+ * Their help is real; running them says they are not built and exits 1.
+ */
+export const PLANNED_COMMANDS: readonly Command[] = [
+  {
+    name: 'wizard',
+    usage: 'go-lambda-migrate [wizard]',
+    summary: 'interactive wizard over scan, inspect, plan, apply, benchmark and rollback',
+    options: [],
+  },
+  {
+    name: 'scan',
+    usage: 'go-lambda-migrate scan [--runtime R]... [--all-versions]',
+    summary: 'find go1.x, provided.al2 and provided functions across regions',
+    options: [
+      {
+        name: 'runtime',
+        type: 'string',
+        multiple: true,
+        value: 'R',
+        description: 'runtimes to look for (default go1.x, provided.al2, provided)',
+      },
+      { name: 'all-versions', type: 'boolean', description: 'include published versions' },
+    ],
+  },
+  {
+    name: 'inspect',
+    usage: 'go-lambda-migrate inspect TARGET [--handler NAME]',
+    summary: "inspect a function's Go binary: architecture, Go and aws-lambda-go versions, cgo, verdict",
+    options: [{ name: 'handler', type: 'string', value: 'NAME', description: 'the binary inside a zip' }],
+  },
+  {
+    name: 'plan',
+    usage: 'go-lambda-migrate plan [FUNCTION...] [--all]',
+    summary: 'show what a migration would change (read-only)',
+    options: [
+      { name: 'all', type: 'boolean', description: 'every candidate found by scan' },
+      {
+        name: 'target',
+        type: 'string',
+        value: 'RUNTIME',
+        description: 'provided.al2023 (default) or provided.al2',
+      },
+      { name: 'arch', type: 'string', value: 'ARCH', description: 'arm64 (default) or x86_64' },
+      {
+        name: 'source',
+        type: 'string',
+        multiple: true,
+        value: 'DIR',
+        description: 'where Go modules live (repeatable)',
+      },
+      { name: 'strategy', type: 'string', value: 'S', description: 'auto (default), rebuild or repackage' },
+      { name: 'out', type: 'string', value: 'FILE', description: 'save the plan for apply --plan' },
+      { name: 'markdown', type: 'boolean', description: 'Markdown output' },
+      {
+        name: 'detailed-exitcode',
+        type: 'boolean',
+        description: 'exit 0 when nothing changes, 2 when changes are planned',
+      },
+    ],
+  },
+  {
+    name: 'apply',
+    usage: 'go-lambda-migrate apply [--plan FILE | FUNCTION...]',
+    summary: 'carry out a migration, journaled, with automatic rollback on failure',
+    options: [
+      { name: 'plan', type: 'string', value: 'FILE', description: 'a plan saved by plan --out' },
+      {
+        name: 'verify-event',
+        type: 'string',
+        value: 'FILE',
+        description: 'invoke once after the switch with this event',
+      },
+      { name: 'no-verify', type: 'boolean', description: 'never invoke the function' },
+      { name: 'concurrency', type: 'string', value: 'N', description: 'functions migrated at once' },
+    ],
+  },
+  {
+    name: 'rollback',
+    usage: 'go-lambda-migrate rollback FUNCTION... | --all',
+    summary: 'return functions to their recorded pre-migration state',
+    options: [{ name: 'all', type: 'boolean', description: 'every migrated function' }],
+  },
+  {
+    name: 'bench',
+    usage: 'go-lambda-migrate bench FUNCTION [--vs FUNCTION[:QUALIFIER]]',
+    summary: 'cold and warm benchmark: duration, billed duration, memory, init, cost',
+    options: [
+      { name: 'vs', type: 'string', value: 'FUNCTION', description: 'compare with this function or version' },
+      { name: 'cold', type: 'string', value: 'N', description: 'cold invocations' },
+      { name: 'warm', type: 'string', value: 'N', description: 'warm invocations' },
+      { name: 'event', type: 'string', value: 'FILE', description: 'event to send' },
+      { name: 'memory', type: 'string', value: 'MB', description: 'memory size to test' },
+      { name: 'csv', type: 'boolean', description: 'CSV output' },
+      { name: 'markdown', type: 'boolean', description: 'Markdown output' },
+    ],
+  },
+  {
+    name: 'history',
+    usage: 'go-lambda-migrate history',
+    summary: 'journaled migrations and their state',
+    options: [],
+  },
+];

@@ -1,0 +1,128 @@
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { UsageError } from '../errors.js';
+import { intOption, numberOption, type ParsedValues } from '../cli/options.js';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../sandbox/server.js';
+import { seedDemoFunctions } from '../sandbox/seed.js';
+import type { Command, CommandContext } from './command.js';
+
+/** Sandbox settings from the command line (shared by `sandbox` and the global `--sandbox`). */
+export function sandboxOptionsFrom(
+  values: ParsedValues,
+  stateDir: string,
+): SandboxOptions & { seed: boolean } {
+  const today = values.today as string | undefined;
+  if (today !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(today) || Number.isNaN(Date.parse(today)))) {
+    throw new UsageError(`--today takes a date as YYYY-MM-DD, not '${today}'.`);
+  }
+  if (values.throttle && values['no-throttle'])
+    throw new UsageError('--throttle and --no-throttle contradict each other.');
+  if (values.seed && values['no-seed']) throw new UsageError('--seed and --no-seed contradict each other.');
+  const options: SandboxOptions & { seed: boolean } = {
+    dataDir: (values['data-dir'] as string | undefined) ?? join(stateDir, 'sandbox'),
+    host: (values.host as string | undefined) ?? '127.0.0.1',
+    port: intOption(values, 'port', 0, 65535) ?? 0,
+    updateDelayMs: intOption(values, 'update-delay-ms', 0, 600_000) ?? 500,
+    latencyMs: intOption(values, 'latency-ms', 0, 60_000) ?? 0,
+    faultRate: numberOption(values, 'fault-rate', 0, 1) ?? 0,
+    throttle: values['no-throttle'] !== true,
+    seed: values['no-seed'] !== true,
+    ...(today !== undefined && { today }),
+    ...(values['access-log'] !== undefined && { accessLog: values['access-log'] as string }),
+    ...(values['account-id'] !== undefined && { accountId: accountId(values['account-id'] as string) }),
+  };
+  return options;
+}
+
+function accountId(raw: string): string {
+  if (!/^\d{12}$/.test(raw)) throw new UsageError(`--account-id takes 12 digits, not '${raw}'.`);
+  return raw;
+}
+
+/** Starts a sandbox and seeds it when asked; progress lines go to `log`. */
+export async function launchSandbox(
+  options: SandboxOptions & { seed: boolean },
+  log: (line: string) => void,
+): Promise<Sandbox> {
+  const sandbox = await startSandbox(options);
+  try {
+    if (options.seed) {
+      const created = await seedDemoFunctions(sandbox.context, { log });
+      if (created.length > 0) log(`seeded ${created.length} demo functions: ${created.join(', ')}`);
+    }
+  } catch (e) {
+    await sandbox.close();
+    throw e;
+  }
+  return sandbox;
+}
+
+export const sandboxCommand: Command = {
+  name: 'sandbox',
+  usage: 'go-lambda-migrate sandbox [--port N] [--data-dir DIR] [--seed|--no-seed] [...]',
+  summary: 'run the local Lambda-compatible endpoint in the foreground',
+  details:
+    'Serves the Lambda API (2015-03-31) so that the AWS CLI and SDKs work against it with --endpoint-url.\n' +
+    'The first line on stdout is `sandbox listening on http://HOST:PORT`. Stop it with Ctrl-C (SIGINT) or SIGTERM.',
+  options: [
+    {
+      name: 'port',
+      type: 'string',
+      value: 'N',
+      description: 'port to listen on (0 = any free port; default 0)',
+    },
+    { name: 'host', type: 'string', value: 'HOST', description: 'address to listen on (default 127.0.0.1)' },
+    {
+      name: 'data-dir',
+      type: 'string',
+      value: 'DIR',
+      description: 'where state lives (default STATE_DIR/sandbox); survives restarts',
+    },
+    { name: 'seed', type: 'boolean', description: 'create the demo functions if missing (default)' },
+    { name: 'no-seed', type: 'boolean', description: 'do not create demo functions' },
+    {
+      name: 'update-delay-ms',
+      type: 'string',
+      value: 'N',
+      description: 'how long an update stays InProgress (default 500)',
+    },
+    { name: 'throttle', type: 'boolean', description: "enforce AWS's control-plane quotas (default)" },
+    { name: 'no-throttle', type: 'boolean', description: 'no quotas' },
+    { name: 'latency-ms', type: 'string', value: 'N', description: 'added to every API call (default 0)' },
+    {
+      name: 'fault-rate',
+      type: 'string',
+      value: 'F',
+      description: 'share of API calls answered with ServiceException, 0..1',
+    },
+    {
+      name: 'today',
+      type: 'string',
+      value: 'YYYY-MM-DD',
+      description: 'the date used for runtime lifecycle rules',
+    },
+    { name: 'access-log', type: 'string', value: 'FILE', description: 'append one JSON line per request' },
+    {
+      name: 'account-id',
+      type: 'string',
+      value: 'ID',
+      description: 'account id in ARNs (default 123456789012)',
+    },
+  ],
+  async run(ctx: CommandContext): Promise<number> {
+    const options = sandboxOptionsFrom(ctx.values, ctx.globals.stateDir);
+    const log = (line: string) => ctx.stderr.write(`${line}\n`);
+    const sandbox = await launchSandbox(options, log);
+    ctx.stdout.write(`sandbox listening on ${sandbox.url}\n`);
+    log(`data in ${options.dataDir}; point clients at it with --endpoint-url ${sandbox.url}`);
+    const stop = new AbortController();
+    const signals = ['SIGINT', 'SIGTERM'] as const;
+    const onSignal = () => stop.abort();
+    signals.forEach((s) => process.once(s, onSignal));
+    await once(stop.signal, 'abort');
+    signals.forEach((s) => process.off(s, onSignal));
+    log('sandbox stopping');
+    await sandbox.close();
+    return 0;
+  },
+};

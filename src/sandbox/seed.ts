@@ -1,0 +1,274 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, readdir, rename, stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Architecture } from '../core/lifecycle.js';
+import { writeZip, type ZipInput } from '../archive/zip-write.js';
+import { goBuild, requireGo, type GoToolchain } from '../golang/go-toolchain.js';
+import type { ApiRequest, SandboxContext } from './context.js';
+import { importFunction } from './functions.js';
+import { publishVersion } from './versions.js';
+import { createAlias } from './aliases.js';
+import { tagResource } from './tags.js';
+import { functionArn } from './arn.js';
+
+/** Where the demo functions' Go sources live (shipped with the package). */
+export const DEMO_DIR = fileURLToPath(new URL('../../demo/', import.meta.url));
+
+/** One demo function. */
+export interface DemoFunction {
+  readonly region: string;
+  readonly name: string;
+  readonly runtime: string;
+  readonly handler: string;
+  readonly architecture: Architecture;
+  readonly description: string;
+  readonly memorySize: number;
+  readonly timeout: number;
+  /** Go module folder under demo/, or undefined for the non-Go function. */
+  readonly source?: string;
+  readonly buildTags?: readonly string[];
+  readonly ldflags?: string;
+  /** Files next to the binary in the zip, read from the source folder. */
+  readonly extraFiles?: readonly string[];
+  readonly tags?: Readonly<Record<string, string>>;
+  readonly environment?: Readonly<Record<string, string>>;
+  /** Publish a version and point this alias at it. */
+  readonly alias?: string;
+}
+
+const ROLE = (account: string) => `arn:aws:iam::${account}:role/demo-lambda-execution`;
+
+/** The demo functions: every case the migration meets, in two regions. */
+export const DEMO_FUNCTIONS: readonly DemoFunction[] = [
+  {
+    region: 'us-east-1',
+    name: 'sample-lambda-amd64',
+    runtime: 'go1.x',
+    handler: 'go-lambda-skeleton-amd64',
+    architecture: 'x86_64',
+    description: 'The classic go1.x skeleton: echoes the API Gateway request and the Lambda context',
+    memorySize: 128,
+    timeout: 10,
+    source: 'functions/go-lambda-skeleton',
+  },
+  {
+    region: 'us-east-1',
+    name: 'orders-api',
+    runtime: 'go1.x',
+    handler: 'orders-api',
+    architecture: 'x86_64',
+    description: 'go1.x, aws-lambda-go v1.41 (RPC and Runtime API), deployed by CloudFormation, alias live',
+    memorySize: 256,
+    timeout: 15,
+    source: 'functions/orders-api',
+    extraFiles: ['config.json'],
+    tags: { 'aws:cloudformation:stack-name': 'shop-prod', team: 'orders' },
+    environment: { TABLE_NAME: 'orders-prod' },
+    alias: 'live',
+  },
+  {
+    region: 'eu-west-1',
+    name: 'payments-webhook',
+    runtime: 'go1.x',
+    handler: 'payments-webhook',
+    architecture: 'x86_64',
+    description: 'go1.x, aws-lambda-go v1.41, source not available: can be repackaged',
+    memorySize: 128,
+    timeout: 5,
+    source: 'lost-source/payments-webhook',
+  },
+  {
+    region: 'eu-west-1',
+    name: 'legacy-billing',
+    runtime: 'go1.x',
+    handler: 'billing',
+    architecture: 'x86_64',
+    description: 'go1.x, aws-lambda-go v1.13 (RPC only), source not available: must be rebuilt',
+    memorySize: 128,
+    timeout: 5,
+    source: 'lost-source/legacy-billing',
+  },
+  {
+    region: 'eu-west-1',
+    name: 'image-resizer',
+    runtime: 'provided.al2',
+    handler: 'bootstrap',
+    architecture: 'x86_64',
+    description: 'provided.al2 on x86_64 (deprecated runtime)',
+    memorySize: 512,
+    timeout: 30,
+    source: 'functions/image-resizer',
+    buildTags: ['lambda.norpc'],
+  },
+  {
+    region: 'us-east-1',
+    name: 'thumbnailer',
+    runtime: 'provided.al2023',
+    handler: 'bootstrap',
+    architecture: 'arm64',
+    description: 'Already migrated: provided.al2023 on arm64',
+    memorySize: 128,
+    timeout: 10,
+    source: 'functions/thumbnailer',
+    buildTags: ['lambda.norpc'],
+    ldflags: '-s -w',
+  },
+  {
+    region: 'eu-west-1',
+    name: 'node-webhook',
+    runtime: 'nodejs20.x',
+    handler: 'index.handler',
+    architecture: 'arm64',
+    description: 'Not Go: listed, never migrated',
+    memorySize: 128,
+    timeout: 3,
+  },
+];
+
+/** Default cache of demo builds, keyed by source hash. */
+export function defaultBuildCache(): string {
+  const base = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
+  return join(base, 'go-lambda-migrate', 'demo-builds');
+}
+
+async function hashTree(dir: string, hash: ReturnType<typeof createHash>, root: string): Promise<void> {
+  const names = (await readdir(dir)).sort();
+  for (const name of names) {
+    const path = join(dir, name);
+    const s = await stat(path);
+    if (s.isDirectory()) await hashTree(path, hash, root);
+    else if (/\.(go|mod|json|txt)$/.test(name)) {
+      hash
+        .update(relative(root, path))
+        .update('\0')
+        .update(await readFile(path))
+        .update('\0');
+    }
+  }
+}
+
+/** Builds (or takes from the cache) the binary of a demo function. */
+export async function buildDemoBinary(
+  go: GoToolchain,
+  fn: DemoFunction,
+  cacheDir: string,
+  onLine?: (line: string) => void,
+): Promise<Buffer> {
+  const dir = join(DEMO_DIR, fn.source!);
+  const hash = createHash('sha256');
+  hash.update(`${go.version}|${fn.architecture}|${(fn.buildTags ?? []).join(',')}|${fn.ldflags ?? ''}|`);
+  await hashTree(dir, hash, DEMO_DIR);
+  await hashTree(join(DEMO_DIR, 'lambda-go'), hash, DEMO_DIR);
+  const key = hash.digest('hex').slice(0, 32);
+  const cached = join(cacheDir, `${key}.bin`);
+  try {
+    return await readFile(cached);
+  } catch {
+    // not built yet
+  }
+  await mkdir(cacheDir, { recursive: true });
+  const tmp = `${cached}.${process.pid}.tmp`;
+  await goBuild(
+    go,
+    {
+      dir,
+      output: tmp,
+      goarch: fn.architecture === 'arm64' ? 'arm64' : 'amd64',
+      ...(fn.buildTags && { tags: fn.buildTags }),
+      ...(fn.ldflags && { ldflags: fn.ldflags }),
+      env: { GOFLAGS: '-mod=mod', GOPROXY: 'off', GOWORK: 'off' },
+    },
+    onLine,
+  );
+  await rename(tmp, cached);
+  return readFile(cached);
+}
+
+/** The deployment zip of a demo function. */
+export async function demoZip(
+  go: GoToolchain | undefined,
+  fn: DemoFunction,
+  cacheDir: string,
+): Promise<Buffer> {
+  if (!fn.source) {
+    const index = await readFile(join(DEMO_DIR, 'functions/node-webhook/index.mjs'));
+    return writeZip([{ name: 'index.mjs', data: index, mode: 0o644 }]);
+  }
+  const binary = await buildDemoBinary(go!, fn, cacheDir);
+  const entries: ZipInput[] = [{ name: fn.handler, data: binary, mode: 0o755 }];
+  for (const extra of fn.extraFiles ?? []) {
+    entries.push({ name: extra, data: await readFile(join(DEMO_DIR, fn.source, extra)), mode: 0o644 });
+  }
+  return writeZip(entries);
+}
+
+const request = (
+  region: string,
+  body: Record<string, unknown>,
+  params: Record<string, string> = {},
+): ApiRequest => ({
+  region,
+  params,
+  query: new URLSearchParams(),
+  body,
+  baseUrl: 'http://sandbox',
+});
+
+/**
+ * Creates the demo functions that do not exist yet. Builds their Go sources with the local toolchain
+ * (cached by source hash). Returns the names created.
+ */
+export async function seedDemoFunctions(
+  ctx: SandboxContext,
+  options: { cacheDir?: string; log?: (line: string) => void } = {},
+): Promise<string[]> {
+  const missing = DEMO_FUNCTIONS.filter((f) => !ctx.store.get(f.region, f.name));
+  if (missing.length === 0) return [];
+  const go = missing.some((f) => f.source) ? await requireGo('build the sandbox demo functions') : undefined;
+  const cacheDir = options.cacheDir ?? defaultBuildCache();
+  const created: string[] = [];
+  // Two builds at a time: each `go build` is itself parallel.
+  const zips = new Map<DemoFunction, Buffer>();
+  const queue = [...missing];
+  await Promise.all(
+    [0, 1].map(async () => {
+      for (let fn = queue.shift(); fn; fn = queue.shift()) {
+        options.log?.(`building demo function ${fn.name}${fn.source ? ` from demo/${fn.source}` : ''}`);
+        zips.set(fn, await demoZip(go, fn, cacheDir));
+      }
+    }),
+  );
+  for (const fn of missing) {
+    await importFunction(
+      ctx,
+      request(fn.region, {
+        FunctionName: fn.name,
+        Runtime: fn.runtime,
+        Handler: fn.handler,
+        Role: ROLE(ctx.accountId),
+        Architectures: [fn.architecture],
+        Description: fn.description,
+        MemorySize: fn.memorySize,
+        Timeout: fn.timeout,
+        Code: { ZipFile: zips.get(fn)!.toString('base64') },
+        ...(fn.environment && { Environment: { Variables: fn.environment } }),
+      }),
+    );
+    if (fn.tags) {
+      const arn = functionArn(fn.region, ctx.accountId, fn.name);
+      await tagResource(ctx, request(fn.region, { Tags: fn.tags }, { arn }));
+    }
+    if (fn.alias) {
+      const published = await publishVersion(ctx, request(fn.region, {}, { name: fn.name }));
+      const version = (published.body as { Version: string }).Version;
+      await createAlias(
+        ctx,
+        request(fn.region, { Name: fn.alias, FunctionVersion: version }, { name: fn.name }),
+      );
+    }
+    created.push(`${fn.region}/${fn.name}`);
+  }
+  return created;
+}
