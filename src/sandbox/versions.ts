@@ -50,7 +50,7 @@ export async function publishVersion(ctx: SandboxContext, req: ApiRequest): Prom
   checkRevision(b.RevisionId, record.latest.revisionId);
   if (b.CodeSha256 !== undefined && b.CodeSha256 !== record.latest.code.sha256) {
     throw invalidParameter(
-      `CodeSHA256 (${JSON.stringify(b.CodeSha256)}) is different from current CodeSHA256 in $LATEST (${record.latest.code.sha256}). Please try again.`,
+      `CodeSHA256 (${b.CodeSha256 as string}) is different from current CodeSHA256 in $LATEST (${record.latest.code.sha256}). Please try again.`,
     );
   }
   assertUpdatable(ctx, record);
