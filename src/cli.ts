@@ -75,8 +75,10 @@ export async function main(
     stdoutIsTTY: process.stdout.isTTY === true,
   },
 ): Promise<number> {
+  let commandName = '';
   try {
     const { name, rest } = splitCommand(argv);
+    commandName = name ? `${name} ` : '';
     const command = COMMANDS.find((c) => c.name === (name ?? 'wizard'));
     if (!command) {
       throw new UsageError(
@@ -116,7 +118,10 @@ export async function main(
     });
   } catch (e) {
     if (e instanceof UserError) {
-      io.stderr.write(`error: ${e.message}\n${e.hint ? `hint: ${e.hint}\n` : ''}`);
+      const hint =
+        e.hint ??
+        (e instanceof UsageError ? `Run \`go-lambda-migrate ${commandName}--help\` for usage.` : undefined);
+      io.stderr.write(`error: ${e.message}\n${hint ? `hint: ${hint}\n` : ''}`);
       return e.exitCode;
     }
     const err = e as Error;

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+
+const COMMANDS = ['wizard', 'scan', 'inspect', 'plan', 'apply', 'rollback', 'bench', 'history', 'sandbox'];
+
+describe('the command line', () => {
+  it('prints the version and the command list', async () => {
+    const v = await runCli(['--version']);
+    expect(v.code).toBe(0);
+    expect(v.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    const help = await runCli(['--help']);
+    expect(help.code).toBe(0);
+    for (const c of COMMANDS) expect(help.stdout).toContain(`  ${c}`);
+  });
+
+  it('has --help for every command, listing its options and the global ones', async () => {
+    for (const c of COMMANDS) {
+      const r = await runCli([c, '--help']);
+      expect(r.code, c).toBe(0);
+      expect(r.stdout).toContain('Usage: go-lambda-migrate');
+      expect(r.stdout).toContain('--endpoint-url URL');
+    }
+    expect((await runCli(['sandbox', '--help'])).stdout).toContain('--update-delay-ms N');
+    expect((await runCli(['plan', '--help'])).stdout).toContain('--detailed-exitcode');
+  });
+
+  it('exits 2 on usage errors, with a hint, and writes nothing to stdout', async () => {
+    for (const args of [
+      ['frobnicate'],
+      ['sandbox', '--bogus'],
+      ['sandbox', '--port', 'abc'],
+      ['sandbox', '--fault-rate', '2'],
+      ['sandbox', '--today', '27/11/2026'],
+    ]) {
+      const r = await runCli(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/^error: .+\nhint: /);
+    }
+  });
+
+  it('the wizard without a terminal exits 2 and names the non-interactive commands', async () => {
+    const r = await runCli([]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('scan, inspect, plan, apply, rollback');
+  });
+
+  it('commands not built yet say so and exit 1', async () => {
+    for (const c of ['scan', 'inspect', 'plan', 'apply', 'rollback', 'bench', 'history']) {
+      const r = await runCli([c]);
+      expect(r.code, c).toBe(1);
+      expect(r.stderr).toContain(`'${c}' is not built yet`);
+    }
+  });
+
+  it('accepts global options before the command', async () => {
+    const r = await runCli(['--region', 'eu-west-1', '--state-dir', '/tmp/x', 'sandbox', '--help']);
+    expect(r.code).toBe(0);
+  });
+
+  it('says how to install Go when seeding needs it and it is missing', async () => {
+    const r = await runCli(['sandbox', '--data-dir', '/tmp/glm-nogo-test', '--port', '0'], {
+      env: { PATH: '/nonexistent', GO: '/nonexistent/go' },
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('Go is needed to build the sandbox demo functions');
+    expect(r.stderr).toContain('hint: Install Go');
+  });
+});
