@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CodeRef, FunctionRecord } from './model.js';
@@ -49,11 +50,10 @@ export class SandboxStore {
       const dir = join(functionsDir, region);
       if (!(await stat(dir)).isDirectory()) continue;
       await removeStaleTemps(dir);
-      const names = (await readdir(dir)).filter((n) => n.endsWith('.json'));
-      const records = await Promise.all(
-        names.map(async (n) => JSON.parse(await readFile(join(dir, n), 'utf8')) as FunctionRecord),
-      );
-      for (const r of records) this.remember(r);
+      // Synchronous reads: for thousands of small files they are several times faster than promises.
+      for (const n of (await readdir(dir)).filter((f) => f.endsWith('.json'))) {
+        this.remember(JSON.parse(readFileSync(join(dir, n), 'utf8')) as FunctionRecord);
+      }
     }
     const codeDir = join(this.dataDir, 'code');
     await removeStaleTemps(codeDir);
