@@ -24,12 +24,17 @@ describe("AWS's control-plane quotas: 15 req/s, GetFunction 100 req/s, per regio
   afterAll(() => stop());
 
   it('answers a burst over the quota with 429 TooManyRequestsException and Retry-After', async () => {
+    const t0 = performance.now();
     const responses = await Promise.all(
-      Array.from({ length: 40 }, () => fetch(`${url}/2015-03-31/functions/`)),
+      Array.from({ length: 60 }, () => fetch(`${url}/2015-03-31/functions/`)),
     );
+    const seconds = (performance.now() - t0) / 1000;
+    const granted = responses.filter((r) => r.status === 200).length;
     const throttled = responses.filter((r) => r.status === 429);
-    expect(responses.filter((r) => r.status === 200).length).toBeLessThanOrEqual(16);
-    expect(throttled.length).toBeGreaterThanOrEqual(24);
+    // A burst of 15, then 15 a second for however long the burst took to arrive on a busy machine.
+    expect(granted).toBeLessThanOrEqual(15 + Math.ceil(15 * seconds));
+    expect(throttled.length).toBeGreaterThan(0);
+    expect(granted + throttled.length).toBe(60);
     const sample = throttled[0]!;
     expect(sample.headers.get('x-amzn-errortype')).toBe('TooManyRequestsException');
     expect(Number(sample.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
