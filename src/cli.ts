@@ -6,7 +6,7 @@ import { formatOptions, GLOBAL_OPTIONS, parseOptions } from './cli/options.js';
 import { globalOptions } from './cli/global.js';
 import type { Command } from './commands/command.js';
 import { PLANNED_COMMANDS } from './commands/planned.js';
-import { sandboxCommand } from './commands/sandbox.js';
+import { launchSandbox, sandboxCommand, sandboxOptionsFrom } from './commands/sandbox.js';
 
 const COMMANDS: readonly Command[] = [sandboxCommand, ...PLANNED_COMMANDS].sort((a, b) =>
   a.name.localeCompare(b.name),
@@ -108,14 +108,25 @@ export async function main(
         'Run `go-lambda-migrate --help` to see what is available.',
       );
     }
-    return await command.run({
-      globals,
-      values,
-      positionals,
-      stdout: io.stdout,
-      stderr: io.stderr,
-      stdinIsTTY: io.stdinIsTTY,
-    });
+    // --sandbox: an embedded, seeded sandbox on a free port; every AWS call of the command goes there.
+    const embedded =
+      globals.sandbox && command.name !== 'sandbox'
+        ? await launchSandbox({ ...sandboxOptionsFrom({}, globals.stateDir), port: 0 }, (line) =>
+            io.stderr.write(`${line}\n`),
+          )
+        : undefined;
+    try {
+      return await command.run({
+        globals: embedded ? { ...globals, endpointUrl: embedded.url } : globals,
+        values,
+        positionals,
+        stdout: io.stdout,
+        stderr: io.stderr,
+        stdinIsTTY: io.stdinIsTTY,
+      });
+    } finally {
+      await embedded?.close();
+    }
   } catch (e) {
     if (e instanceof UserError) {
       const hint =
