@@ -27,6 +27,7 @@ export function sandboxOptionsFrom(
     faultRate: numberOption(values, 'fault-rate', 0, 1) ?? 0,
     throttle: values['no-throttle'] !== true,
     seed: values['no-seed'] !== true,
+    keepaliveMs: intOption(values, 'keepalive-ms', 0, 86_400_000) ?? 600_000,
     ...(today !== undefined && { today }),
     ...(values['access-log'] !== undefined && { accessLog: values['access-log'] as string }),
     ...(values['account-id'] !== undefined && { accountId: accountId(values['account-id'] as string) }),
@@ -100,6 +101,12 @@ export const sandboxCommand: Command = {
       type: 'string',
       value: 'YYYY-MM-DD',
       description: 'the date used for runtime lifecycle rules',
+    },
+    {
+      name: 'keepalive-ms',
+      type: 'string',
+      value: 'N',
+      description: 'idle execution environment lifetime (default 600000)',
     },
     { name: 'access-log', type: 'string', value: 'FILE', description: 'append one JSON line per request' },
     {

@@ -23,10 +23,15 @@ export interface ApiRequest {
   readonly query: URLSearchParams;
   readonly body: Record<string, unknown>;
   readonly baseUrl: string;
+  /** The request body as sent (Invoke's payload). */
+  readonly raw?: Buffer;
+  readonly headers?: Readonly<Record<string, string | string[] | undefined>>;
 }
 
 /** What an operation answers: status and JSON body (undefined for an empty body). */
 export interface ApiResponse {
   readonly status: number;
+  /** JSON-serialised, unless a Buffer (sent as is). */
   readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
 }

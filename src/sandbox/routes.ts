@@ -25,17 +25,20 @@ export interface Route {
   readonly name: string;
   readonly quota: QuotaClass;
   readonly run: Operation;
+  /** Run one at a time per function (every control-plane call); Invoke runs concurrently. */
+  readonly serialize: boolean;
 }
 
 const FN = '([^/]+)';
-const route = (
+export const route = (
   method: string,
   path: string,
   params: string[],
   name: string,
   run: Operation,
   quota: QuotaClass = 'control',
-): Route => ({ method, pattern: new RegExp(`^${path}/?$`), params, name, quota, run });
+  serialize = true,
+): Route => ({ method, pattern: new RegExp(`^${path}/?$`), params, name, quota, run, serialize });
 
 /** Every operation the sandbox serves. Invoke is registered by the executor. */
 export const ROUTES: Route[] = [

@@ -11,6 +11,10 @@ import { KeyedMutex } from './keyed-mutex.js';
 import { matchRoute, ROUTES, type Route } from './routes.js';
 import { SandboxStore } from './store.js';
 import { RegionThrottle } from './throttle.js';
+import { EnvironmentPool } from './exec/pool.js';
+import { invokeRoute, type InvocationListener } from './exec/invoke.js';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 
 /** How to run a sandbox. Only `dataDir` is required. */
 export interface SandboxOptions {
@@ -33,6 +37,12 @@ export interface SandboxOptions {
   /** Extra operations (the executor adds Invoke). */
   readonly extraRoutes?: readonly Route[];
   readonly random?: () => number;
+  /** An idle execution environment ends after this long (default 10 minutes). */
+  readonly keepaliveMs?: number;
+  /** Concurrent execution environments per function version (default 64). */
+  readonly maxEnvironments?: number;
+  /** Called after every invocation (tests and benchmarks watch REPORT figures here). */
+  readonly onInvocation?: InvocationListener;
 }
 
 /** A running sandbox. */
@@ -41,6 +51,7 @@ export interface Sandbox {
   readonly port: number;
   readonly store: SandboxStore;
   readonly context: SandboxContext;
+  readonly pool: EnvironmentPool;
   close(): Promise<void>;
 }
 
@@ -93,7 +104,14 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const random = options.random ?? Math.random;
   const throttle = options.throttle === false ? undefined : new RegionThrottle();
   const mutex = new KeyedMutex();
-  const routes = [...ROUTES, ...(options.extraRoutes ?? [])];
+  const taskDir = join(options.dataDir, 'tasks');
+  await rm(taskDir, { recursive: true, force: true });
+  const pool = new EnvironmentPool({
+    taskDir,
+    keepaliveMs: options.keepaliveMs ?? 600_000,
+    maxPerVersion: options.maxEnvironments ?? 64,
+  });
+  const routes = [...ROUTES, invokeRoute(pool, random, options.onInvocation), ...(options.extraRoutes ?? [])];
   const defaultRegion = options.defaultRegion ?? 'us-east-1';
   const logFd = options.accessLog ? openSync(options.accessLog, 'a') : undefined;
 
@@ -201,19 +219,23 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         region,
         params: match.params,
         query: url.searchParams,
-        body: match.route.name === 'Invoke' ? { payload: raw, headers: req.headers } : body,
+        body,
         baseUrl: `http://${req.headers.host ?? 'localhost'}`,
+        raw,
+        headers: req.headers,
       };
       const run = () => match.route.run(context, apiReq);
-      const result = key ? await mutex.run(key, run) : await run();
+      const result = key && match.route.serialize ? await mutex.run(key, run) : await run();
       status = result.status;
-      if (result.body instanceof Uint8Array || typeof result.body === 'string') {
+      if (result.body instanceof Uint8Array) {
         res.writeHead(result.status, {
+          'content-type': 'application/json',
+          'content-length': result.body.length,
           'x-amzn-requestid': randomUUID(),
-          ...(result as { headers?: Record<string, string> }).headers,
+          ...result.headers,
         });
         res.end(result.body);
-      } else send(res, result.status, result.body);
+      } else send(res, result.status, result.body, result.headers);
     } catch (e) {
       const err = e instanceof LambdaApiError ? e : internalError(e);
       status = err.status;
@@ -246,6 +268,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     port: address.port,
     store,
     context,
+    pool,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => {
@@ -253,6 +276,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
           resolve();
         });
         server.closeAllConnections();
+        pool.close();
       }),
   };
 }
