@@ -117,7 +117,8 @@ export class GoRpcClient {
     this.pending.clear();
   }
 
-  private call(method: string, type: GobType, args: unknown): Promise<unknown> {
+  /** Calls `method` with `args` encoded as `type`; resolves with the decoded reply. */
+  call(method: string, type: GobType, args: unknown): Promise<unknown> {
     if (this.closed) return Promise.reject(this.closed);
     const seq = this.seq++;
     const bytes = Buffer.concat([
