@@ -182,7 +182,7 @@ describe('Invoke: execution environments, REPORT lines, failures', () => {
     );
     expect(ev.StatusCode).toBe(202);
     for (let i = 0; i < 200 && seen.length === count; i++) await new Promise((r) => setTimeout(r, 20));
-    expect(JSON.parse(seen.at(-1)!.payload.toString()).echo).toBe('bg');
+    expect((JSON.parse(seen.at(-1)!.payload.toString()) as { echo: string }).echo).toBe('bg');
     const dry = await client.send(new InvokeCommand({ FunctionName: 'al2023', InvocationType: 'DryRun' }));
     expect(dry.StatusCode).toBe(204);
     expect(seen.length).toBe(count + 1);
