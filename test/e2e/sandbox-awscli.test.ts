@@ -246,6 +246,43 @@ describe('the sandbox command, driven by the AWS CLI as an independent client', 
     expect(calls.filter((c) => c.operation === 'ListFunctions' && c.region === 'ap-south-1')).toHaveLength(3);
   });
 
+  it('invokes a seeded go1.x function with the AWS CLI, log tail included', async () => {
+    const outFile = join(dir, 'out.json');
+    const r = await aws(url, 'us-east-1', [
+      'invoke',
+      '--function-name',
+      'sample-lambda-amd64',
+      '--payload',
+      JSON.stringify({ path: '/hello', httpMethod: 'GET' }),
+      '--log-type',
+      'Tail',
+      outFile,
+    ]);
+    expect(r.code).toBe(0);
+    const meta = r.json as {
+      StatusCode: number;
+      ExecutedVersion: string;
+      LogResult: string;
+      FunctionError?: string;
+    };
+    expect(meta).toMatchObject({ StatusCode: 200, ExecutedVersion: '$LATEST' });
+    expect(meta.FunctionError).toBeUndefined();
+    const response = JSON.parse(await readFile(outFile, 'utf8')) as { statusCode: number; body: string };
+    expect(response.statusCode).toBe(200);
+    const body = JSON.parse(response.body) as {
+      request: { path: string };
+      context: { awsRequestId: string };
+      functionName: string;
+    };
+    expect(body.request.path).toBe('/hello');
+    expect(body.functionName).toBe('sample-lambda-amd64');
+    const log = Buffer.from(meta.LogResult, 'base64').toString('utf8');
+    expect(log).toContain(`START RequestId: ${body.context.awsRequestId} Version: $LATEST`);
+    expect(log).toMatch(
+      /REPORT RequestId: \S+\tDuration: [\d.]+ ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB\tMax Memory Used: \d+ MB\tInit Duration: [\d.]+ ms/,
+    );
+  });
+
   it('stops cleanly on SIGTERM', async () => {
     expect(await proc.stop()).toBe(0);
   });

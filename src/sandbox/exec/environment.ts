@@ -302,7 +302,7 @@ export class ExecutionEnvironment {
     const entry = await this.entryFailure();
     if (!('file' in entry)) return entry;
     const env = this.baseEnvironment();
-    const limit = sleep(INIT_LIMIT_MS).then(() => 'timeout' as const);
+    const limit = sleep(INIT_LIMIT_MS, undefined, { ref: false }).then(() => 'timeout' as const);
     if (this.isGo1x) {
       const port = await freePort();
       this.startProcess(entry.file, {
