@@ -94,6 +94,8 @@ export class ExecutionEnvironment {
   private sink: string[] = [];
   private partial = '';
   private emulator: Emulator | undefined;
+  /** When the process was started: Init Duration runs from here, as the function's own init does. */
+  private spawnedAt: number | undefined;
   private readonly isGo1x: boolean;
   private readonly logStream = `${new Date().toISOString().slice(0, 10).replaceAll('-', '/')}/[${'$LATEST'}]${randomBytes(16).toString('hex')}`;
 
@@ -127,9 +129,8 @@ export class ExecutionEnvironment {
         lines.push(
           `INIT_START Runtime Version: ${this.spec.runtime === 'go1.x' ? 'go:1' : this.spec.runtime.replace('.', ':')}.sandbox\tRuntime Version ARN: arn:aws:lambda:${this.spec.region}::runtime:sandbox`,
         );
-        const t0 = performance.now();
         failure = await this.init();
-        initMs = performance.now() - t0;
+        initMs = performance.now() - (this.spawnedAt ?? performance.now());
         if (oom) failure = this.oomFailure(input.requestId);
       }
       lines.push(`START RequestId: ${input.requestId} Version: ${this.spec.version}`);
@@ -275,6 +276,7 @@ export class ExecutionEnvironment {
 
   private startProcess(file: string, env: NodeJS.ProcessEnv): void {
     const [command, args] = this.emulator ? [this.emulator.command, [file]] : [file, []];
+    this.spawnedAt = performance.now();
     const child = spawn(command, args, { cwd: this.spec.taskRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     this.exited = new Promise((resolve) => {

@@ -1,0 +1,3 @@
+module example.com/bench/minimal
+
+go 1.18
