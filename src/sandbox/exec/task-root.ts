@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, rename, rm, symlink, writeFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
 import { readZipDirectory, readZipEntry, ZipFormatError } from '../../archive/zip-read.js';
@@ -18,13 +19,25 @@ export function entryPath(root: string, name: string): string {
  * Unpacks `zip` into `root` (modes and symlinks kept, entries that escape the root refused), once:
  * into a temp folder renamed into place, so a half-unpacked root is never used.
  */
-export async function unpackTaskRoot(zip: Buffer, root: string): Promise<string> {
+export function unpackTaskRoot(zip: Buffer, root: string): Promise<string> {
+  // Concurrent cold starts of one function share one unpacking.
+  let pending = inFlight.get(root);
+  if (!pending) {
+    pending = unpack(zip, root).finally(() => inFlight.delete(root));
+    inFlight.set(root, pending);
+  }
+  return pending;
+}
+
+const inFlight = new Map<string, Promise<string>>();
+
+async function unpack(zip: Buffer, root: string): Promise<string> {
   try {
     if ((await stat(root)).isDirectory()) return root;
   } catch {
     // not unpacked yet
   }
-  const tmp = `${root}.tmp-${process.pid}-${Date.now()}`;
+  const tmp = `${root}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
   await mkdir(tmp, { recursive: true });
   try {
     for (const entry of readZipDirectory(zip)) {
