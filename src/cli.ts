@@ -6,9 +6,10 @@ import { formatOptions, GLOBAL_OPTIONS, parseOptions } from './cli/options.js';
 import { globalOptions } from './cli/global.js';
 import type { Command } from './commands/command.js';
 import { PLANNED_COMMANDS } from './commands/planned.js';
+import { inspectCommand } from './commands/inspect.js';
 import { launchSandbox, sandboxCommand, sandboxOptionsFrom } from './commands/sandbox.js';
 
-const COMMANDS: readonly Command[] = [sandboxCommand, ...PLANNED_COMMANDS].sort((a, b) =>
+const COMMANDS: readonly Command[] = [sandboxCommand, inspectCommand, ...PLANNED_COMMANDS].sort((a, b) =>
   a.name.localeCompare(b.name),
 );
 const STRING_GLOBALS = new Set(GLOBAL_OPTIONS.filter((o) => o.type === 'string').map((o) => `--${o.name}`));

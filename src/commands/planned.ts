@@ -27,12 +27,6 @@ export const PLANNED_COMMANDS: readonly Command[] = [
     ],
   },
   {
-    name: 'inspect',
-    usage: 'go-lambda-migrate inspect TARGET [--handler NAME]',
-    summary: "inspect a function's Go binary: architecture, Go and aws-lambda-go versions, cgo, verdict",
-    options: [{ name: 'handler', type: 'string', value: 'NAME', description: 'the binary inside a zip' }],
-  },
-  {
     name: 'plan',
     usage: 'go-lambda-migrate plan [FUNCTION...] [--all]',
     summary: 'show what a migration would change (read-only)',

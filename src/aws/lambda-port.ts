@@ -1,0 +1,115 @@
+import { GetFunctionCommand, LambdaClient, type FunctionConfiguration } from '@aws-sdk/client-lambda';
+import type { Architecture } from '../core/lifecycle.js';
+import type { FunctionConfig, FunctionRef, FunctionWithCode, LambdaPort } from '../core/ports.js';
+import { AwsError, mapAwsError } from './errors.js';
+
+// The SDK warns on Node 20 about its own future releases; the version this package pins supports Node 20.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+/** How to reach AWS: the standard credential chain with an optional profile, endpoint and retry policy. */
+export interface AwsOptions {
+  readonly profile?: string;
+  /** Overrides the endpoint; otherwise AWS_ENDPOINT_URL_LAMBDA / AWS_ENDPOINT_URL apply, as in the SDK. */
+  readonly endpointUrl?: string;
+  readonly maxAttempts?: number;
+  readonly retryMode?: 'standard' | 'adaptive';
+  /** Region for calls that name none (the sandbox's default when --sandbox is used). */
+  readonly fallbackRegion?: string;
+  /** Fixed credentials (the embedded sandbox accepts any); otherwise the standard provider chain. */
+  readonly staticCredentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
+}
+
+const MAX_ZIP_DOWNLOAD = 300 * 1024 * 1024;
+
+function toConfig(c: FunctionConfiguration, region: string): FunctionConfig {
+  return {
+    name: c.FunctionName ?? '',
+    arn: c.FunctionArn ?? '',
+    region,
+    version: c.Version ?? '$LATEST',
+    runtime: c.Runtime,
+    handler: c.Handler,
+    architectures: (c.Architectures ?? ['x86_64']) as Architecture[],
+    memorySize: c.MemorySize ?? 128,
+    timeout: c.Timeout ?? 3,
+    codeSha256: c.CodeSha256 ?? '',
+    codeSize: c.CodeSize ?? 0,
+    revisionId: c.RevisionId ?? '',
+    lastModified: c.LastModified ?? '',
+    description: c.Description ?? '',
+    state: c.State,
+    lastUpdateStatus: c.LastUpdateStatus,
+  };
+}
+
+/** The LambdaPort over @aws-sdk/client-lambda: one client per region, SDK retries on. */
+export function createLambdaPort(options: AwsOptions = {}): LambdaPort {
+  const clients = new Map<string, LambdaClient>();
+  const client = (region: string) => {
+    let c = clients.get(region);
+    if (!c) {
+      c = new LambdaClient({
+        region,
+        maxAttempts: options.maxAttempts ?? 8,
+        retryMode: options.retryMode ?? 'standard',
+        ...(options.profile && { profile: options.profile }),
+        ...(options.endpointUrl && { endpoint: options.endpointUrl }),
+        ...(options.staticCredentials && { credentials: options.staticCredentials }),
+      });
+      clients.set(region, c);
+    }
+    return c;
+  };
+  return {
+    async getFunction(ref: FunctionRef): Promise<FunctionWithCode> {
+      try {
+        const out = await client(ref.region).send(
+          new GetFunctionCommand({
+            FunctionName: ref.name,
+            ...(ref.qualifier && { Qualifier: ref.qualifier }),
+          }),
+        );
+        return {
+          config: toConfig(out.Configuration ?? {}, ref.region),
+          codeLocation: out.Code?.Location ?? '',
+          tags: out.Tags ?? {},
+        };
+      } catch (e) {
+        throw mapAwsError(e, `GetFunction ${ref.name} in ${ref.region}`);
+      }
+    },
+    async downloadCode(location: string): Promise<Buffer> {
+      let res: Response;
+      try {
+        res = await fetch(location);
+      } catch (e) {
+        throw new AwsError(
+          'network',
+          `cannot download the function's code: ${(e as Error).message}`,
+          'Check the network and try again.',
+        );
+      }
+      if (!res.ok) {
+        throw new AwsError(
+          res.status === 403 ? 'access-denied' : 'service',
+          `downloading the function's code answered HTTP ${res.status}`,
+          res.status === 403
+            ? 'The code URL expires after 10 minutes: run the command again.'
+            : 'Try again in a minute.',
+        );
+      }
+      const size = Number(res.headers.get('content-length') ?? 0);
+      if (size > MAX_ZIP_DOWNLOAD)
+        throw new AwsError('invalid', `the function's code is ${size} bytes, more than a Lambda zip can be`);
+      return Buffer.from(await res.arrayBuffer());
+    },
+    async defaultRegion(): Promise<string | undefined> {
+      try {
+        const probe = new LambdaClient({ ...(options.profile && { profile: options.profile }) });
+        return await probe.config.region();
+      } catch {
+        return options.fallbackRegion;
+      }
+    },
+  };
+}

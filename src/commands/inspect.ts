@@ -1,0 +1,181 @@
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { basename, relative, resolve } from 'node:path';
+import { bundledLifecycle } from '../core/lifecycle.js';
+import { UsageError, UserError } from '../errors.js';
+import { DeploymentError, pickBinary, readDeployment } from '../archive/deployment.js';
+import { ZipFormatError } from '../archive/zip-read.js';
+import { inspectBinary, type BinaryReport } from '../golang/inspect-binary.js';
+import { findModules, matchSource, type SourceMatch } from '../golang/source-match.js';
+import type { Command, CommandContext } from './command.js';
+import { lambdaPortFor, singleRegion } from './aws-context.js';
+
+const TARGETS = ['provided.al2023', 'provided.al2'];
+
+/** Where the inspected binary came from. */
+interface Origin {
+  readonly kind: 'file' | 'zip' | 'function';
+  readonly label: string;
+  readonly handler?: string;
+}
+
+const isZip = (b: Buffer) => b.length >= 4 && b.readUInt32LE(0) === 0x04034b50;
+const isEmptyZip = (b: Buffer) => b.length >= 4 && b.readUInt32LE(0) === 0x06054b50;
+
+function fromZip(zip: Buffer, label: string, handler: string | undefined): { data: Buffer; origin: Origin } {
+  try {
+    const d = readDeployment(zip);
+    const picked = pickBinary(d, handler);
+    return { data: picked.data, origin: { kind: 'zip', label, handler: picked.name } };
+  } catch (e) {
+    if (e instanceof DeploymentError)
+      throw new UserError(`${label}: ${e.message}`, 'Pass the binary with --handler NAME, or fix the zip.');
+    if (e instanceof ZipFormatError) {
+      throw new UserError(
+        `${label} is not a readable zip: ${e.message}`,
+        'Check the file (unzip -t) or download it again.',
+      );
+    }
+    throw e;
+  }
+}
+
+/** Loads the binary TARGET names: a file (zip or binary) or, if no such file exists, a function name. */
+async function loadTarget(ctx: CommandContext, target: string, handler: string | undefined) {
+  const exists = await stat(target).then(
+    (s) => s.isFile(),
+    () => false,
+  );
+  if (exists) {
+    const buf = await readFile(target);
+    if (isZip(buf) || isEmptyZip(buf) || target.endsWith('.zip'))
+      return { ...fromZip(buf, target, handler), fn: undefined };
+    return { data: buf, origin: { kind: 'file', label: target } as Origin, fn: undefined };
+  }
+  if (/[/\\]/.test(target) || /\.(zip|bin)$/.test(target)) {
+    throw new UserError(`no such file: ${target}`, 'Give a path to a .zip or a binary, or a function name.');
+  }
+  const port = lambdaPortFor(ctx.globals);
+  const region = await singleRegion(ctx.globals, port);
+  const [name, qualifier] = target.split(':').length === 2 ? target.split(':') : [target, undefined];
+  const fn = await port.getFunction({ region, name: name!, ...(qualifier && { qualifier }) });
+  const zip = await port.downloadCode(fn.codeLocation);
+  const sha = createHash('sha256').update(zip).digest('base64');
+  if (sha !== fn.config.codeSha256) {
+    throw new UserError(
+      `the code downloaded for ${target} does not match its CodeSha256 (${sha} != ${fn.config.codeSha256}).`,
+      'The function may have changed during the download: run the command again.',
+    );
+  }
+  const runtimeHandler = fn.config.runtime === 'go1.x' ? fn.config.handler : 'bootstrap';
+  const picked = fromZip(zip, `${target} (${region})`, handler ?? runtimeHandler);
+  return { ...picked, fn };
+}
+
+function yesNo(v: boolean | null): string {
+  return v === null ? 'unknown' : v ? 'yes' : 'no';
+}
+
+function humanReport(
+  r: BinaryReport,
+  origin: Origin,
+  target: string,
+  source: SourceMatch | undefined,
+): string {
+  const mb = (r.size / 1024 / 1024).toFixed(1);
+  const lib = r.lambdaLibrary
+    ? `${r.lambdaLibrary.version}${r.deps.find((d) => d.path === r.lambdaLibrary!.path)?.replace ? ` (replaced by ${r.deps.find((d) => d.path === r.lambdaLibrary!.path)!.replace!.path})` : ''}`
+    : 'not used';
+  const where = origin.kind === 'file' ? origin.label : `${origin.handler} in ${origin.label}`;
+  const lines = [
+    `${where}: ${mb} MB, sha256 ${r.sha256.slice(0, 16)}…`,
+    `  architecture   ${r.arch ?? 'not ELF'}${r.linkage ? `, ${r.linkage}ally linked` : ''}${r.glibc ? `, needs GLIBC_${r.glibc}` : ''}`,
+    `  Go             ${r.goVersion ?? 'no Go build info'}${r.mainPath ? `, main package ${r.mainPath}` : ''}`,
+    `  aws-lambda-go  ${lib}`,
+    `  protocols      Runtime API: ${yesNo(r.runtimeApi)}   go1.x RPC: ${yesNo(r.rpc)}`,
+    `  cgo            ${yesNo(r.cgo)}      build tags: ${r.tags.length ? r.tags.join(',') : 'none'}`,
+    `  verdict        ${r.verdict} (for ${target})`,
+    ...r.reasons.map((x) => `                 - ${x}`),
+    `  arm64 rebuild  needs ${r.arm64Rebuild.needs.join('; ')}`,
+  ];
+  if (source) {
+    const rel = (d: string) => relative(process.cwd(), d) || '.';
+    lines.push(
+      source.status === 'found'
+        ? `  source         ${rel(source.dir!)} (module ${source.module!.path}, matched by ${source.how})`
+        : source.status === 'ambiguous'
+          ? `  source         ambiguous: ${source.candidates.map(rel).join(', ')}`
+          : '  source         not found under --source',
+    );
+  }
+  return lines.join('\n');
+}
+
+export const inspectCommand: Command = {
+  name: 'inspect',
+  usage: 'go-lambda-migrate inspect TARGET [--handler NAME] [--source DIR]... [--target RUNTIME]',
+  summary: "inspect a function's Go binary: architecture, Go and aws-lambda-go versions, cgo, verdict",
+  details:
+    'TARGET is a .zip (the handler binary inside it is chosen with --handler, else bootstrap, else the only ELF),\n' +
+    'a bare binary, or a function name (its code is downloaded and checked against CodeSha256).',
+  options: [
+    { name: 'handler', type: 'string', value: 'NAME', description: 'the binary inside a zip' },
+    {
+      name: 'source',
+      type: 'string',
+      multiple: true,
+      value: 'DIR',
+      description: 'look for the Go module of the binary here (repeatable)',
+    },
+    {
+      name: 'target',
+      type: 'string',
+      value: 'RUNTIME',
+      description: 'judge against provided.al2023 (default) or provided.al2',
+    },
+  ],
+  async run(ctx: CommandContext): Promise<number> {
+    const [target, ...extra] = ctx.positionals;
+    if (!target || extra.length > 0)
+      throw new UsageError('inspect takes exactly one TARGET: a .zip, a binary or a function name.');
+    const runtime = (ctx.values.target as string | undefined) ?? 'provided.al2023';
+    if (!TARGETS.includes(runtime))
+      throw new UsageError(`--target must be one of ${TARGETS.join(', ')}, not '${runtime}'.`);
+    const { data, origin, fn } = await loadTarget(ctx, target, ctx.values.handler as string | undefined);
+    const report = inspectBinary(
+      origin.kind === 'file' ? origin.label : `${origin.label}!${origin.handler}`,
+      data,
+      runtime,
+      bundledLifecycle(),
+    );
+    const sources = (ctx.values.source as string[] | undefined)?.map((s) => resolve(s));
+    let source: SourceMatch | undefined;
+    if (sources) {
+      const handlerName = fn?.config.handler ?? origin.handler ?? basename(origin.label);
+      source = await matchSource(await findModules(sources), report.mainPath, handlerName);
+    }
+    if (ctx.globals.json) {
+      ctx.stdout.write(
+        JSON.stringify(
+          {
+            ...report,
+            ...(fn && {
+              function: {
+                name: fn.config.name,
+                region: fn.config.region,
+                runtime: fn.config.runtime,
+                handler: fn.config.handler,
+                architectures: fn.config.architectures,
+                codeSha256: fn.config.codeSha256,
+              },
+            }),
+            ...(source && { source }),
+          },
+          null,
+          2,
+        ) + '\n',
+      );
+    } else ctx.stdout.write(humanReport(report, origin, runtime, source) + '\n');
+    return 0;
+  },
+};
