@@ -28,7 +28,7 @@ const DOS_DATE = (0 << 9) | (1 << 5) | 1;
 export function entryContent(input: ZipInput): { content: Buffer; mode: number; isLink: boolean } {
   const isLink = input.symlinkTarget !== undefined;
   return {
-    content: isLink ? Buffer.from(input.symlinkTarget!, 'utf8') : Buffer.from(input.data ?? new Uint8Array()),
+    content: isLink ? Buffer.from(input.symlinkTarget, 'utf8') : Buffer.from(input.data ?? new Uint8Array()),
     mode: isLink ? 0o120777 : 0o100000 | ((input.mode ?? 0o644) & 0o7777),
     isLink,
   };

@@ -1,5 +1,4 @@
 import { GetFunctionCommand, LambdaClient, type FunctionConfiguration } from '@aws-sdk/client-lambda';
-import type { Architecture } from '../core/lifecycle.js';
 import type { FunctionConfig, FunctionRef, FunctionWithCode, LambdaPort } from '../core/ports.js';
 import { AwsError, mapAwsError } from './errors.js';
 
@@ -29,7 +28,7 @@ function toConfig(c: FunctionConfiguration, region: string): FunctionConfig {
     version: c.Version ?? '$LATEST',
     runtime: c.Runtime,
     handler: c.Handler,
-    architectures: (c.Architectures ?? ['x86_64']) as Architecture[],
+    architectures: (c.Architectures ?? ['x86_64']),
     memorySize: c.MemorySize ?? 128,
     timeout: c.Timeout ?? 3,
     codeSha256: c.CodeSha256 ?? '',

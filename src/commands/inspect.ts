@@ -58,7 +58,7 @@ async function loadTarget(ctx: CommandContext, target: string, handler: string |
   const port = lambdaPortFor(ctx.globals);
   const region = await singleRegion(ctx.globals, port);
   const [name, qualifier] = target.split(':').length === 2 ? target.split(':') : [target, undefined];
-  const fn = await port.getFunction({ region, name: name!, ...(qualifier && { qualifier }) });
+  const fn = await port.getFunction({ region, name: name, ...(qualifier && { qualifier }) });
   const zip = await port.downloadCode(fn.codeLocation);
   const sha = createHash('sha256').update(zip).digest('base64');
   if (sha !== fn.config.codeSha256) {

@@ -87,7 +87,7 @@ export function parseModinfo(text: string): Pick<BuildInfo, 'path' | 'main' | 'd
   const settings: Record<string, string> = {};
   let last: 'main' | 'dep' | undefined;
   for (const line of text.split('\n')) {
-    const [kind, ...f] = line.split('\t');
+    const [kind = '', ...f] = line.split('\t');
     const mod = (): Module => ({ path: f[0] ?? '', version: f[1] ?? '', ...(f[2] && { sum: f[2] }) });
     switch (kind) {
       case 'path':
