@@ -28,7 +28,7 @@ function toConfig(c: FunctionConfiguration, region: string): FunctionConfig {
     version: c.Version ?? '$LATEST',
     runtime: c.Runtime,
     handler: c.Handler,
-    architectures: (c.Architectures ?? ['x86_64']),
+    architectures: c.Architectures ?? ['x86_64'],
     memorySize: c.MemorySize ?? 128,
     timeout: c.Timeout ?? 3,
     codeSha256: c.CodeSha256 ?? '',

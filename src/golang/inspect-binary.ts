@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import { assessBinary, type Assessment, type BinaryFacts } from '../core/verdict.js';
+import {
+  assessBinary,
+  compareModuleVersions,
+  RUNTIME_API_SINCE,
+  type Assessment,
+  type BinaryFacts,
+} from '../core/verdict.js';
 import type { RuntimeLifecycle } from '../core/lifecycle.js';
 import { readBuildInfo, type BuildInfo } from './buildinfo.js';
 import { ElfError, readElf, type ElfInfo } from './elf.js';
@@ -25,6 +31,8 @@ export interface BinaryReport extends Assessment {
   readonly glibc: string | null;
   readonly buildSettings: Record<string, string>;
   readonly buildInfoLayout: BuildInfo['layout'] | null;
+  /** Whether the protocol strings appear in the binary at all. */
+  readonly probes: { runtimeApi: boolean; rpc: boolean } | null;
 }
 
 /** Reads a binary held in memory: ELF, Go build info, protocol probes, and the verdict for `target`. */
@@ -44,10 +52,18 @@ export function inspectBinary(
     if (!(e instanceof ElfError)) throw e;
     elfError = e.message;
   }
-  const probes = elf !== undefined;
   const settings = info?.settings ?? {};
   const lib = info?.deps.find((d) => d.path === LAMBDA_LIB);
   const cgoSetting = settings.CGO_ENABLED;
+  const tags = (settings['-tags'] ?? '').split(',').filter(Boolean);
+  // The strings the two protocols need; they work for any binary, but a program can mention them for other
+  // reasons, so when aws-lambda-go is linked in, its version and build tags decide.
+  const probes = elf
+    ? { runtimeApi: buf.includes('AWS_LAMBDA_RUNTIME_API'), rpc: buf.includes('_LAMBDA_SERVER_PORT') }
+    : null;
+  const libRuntimeApi = lib
+    ? compareModuleVersions(lib.version, RUNTIME_API_SINCE) >= 0 || lib.version === '(devel)'
+    : undefined;
   const facts: BinaryFacts = {
     isElf: elf !== undefined,
     arch: elf?.arch ?? null,
@@ -55,8 +71,8 @@ export function inspectBinary(
     glibc: elf?.glibc ?? null,
     goVersion: info?.goVersion ?? null,
     lambdaLibrary: lib ? { path: lib.path, version: lib.version } : null,
-    runtimeApi: probes ? buf.includes('AWS_LAMBDA_RUNTIME_API') : null,
-    rpc: probes ? buf.includes('_LAMBDA_SERVER_PORT') : null,
+    runtimeApi: probes ? (libRuntimeApi ?? probes.runtimeApi) : null,
+    rpc: probes ? (lib ? !tags.includes('lambda.norpc') : probes.rpc) : null,
     cgo:
       cgoSetting === '1'
         ? true
@@ -67,7 +83,7 @@ export function inspectBinary(
             : info
               ? false
               : null,
-    tags: (settings['-tags'] ?? '').split(',').filter(Boolean),
+    tags,
   };
   const assessment = assessBinary(facts, target, lifecycle);
   return {
@@ -92,6 +108,7 @@ export function inspectBinary(
     glibc: facts.glibc,
     buildSettings: { ...settings },
     buildInfoLayout: info?.layout ?? null,
+    probes,
     ...assessment,
     reasons: elfError ? [`${elfError}`, ...assessment.reasons.slice(1)] : assessment.reasons,
   };
