@@ -176,4 +176,16 @@ describe(`fuzzing the readers of untrusted input (${CASES} cases each, seed ${SE
     },
     Math.max(60_000, CASES * 20),
   );
+
+  it('the harness itself reports a reader that crashes', () => {
+    const broken: Target = {
+      name: 'broken',
+      seeds: zipSeeds,
+      run: (b) => {
+        if (b.length % 7 === 0) throw new TypeError('a crash');
+      },
+      allowed: (e) => e instanceof ZipFormatError,
+    };
+    expect(fuzz(broken).failures.join('\n')).toContain('TypeError: a crash');
+  });
 });
