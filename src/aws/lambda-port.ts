@@ -1,5 +1,18 @@
-import { GetFunctionCommand, LambdaClient, type FunctionConfiguration } from '@aws-sdk/client-lambda';
-import type { FunctionConfig, FunctionRef, FunctionWithCode, LambdaPort } from '../core/ports.js';
+import {
+  GetFunctionCommand,
+  GetFunctionConfigurationCommand,
+  InvokeCommand,
+  LambdaClient,
+  PublishVersionCommand,
+  UpdateFunctionCodeCommand,
+  UpdateFunctionConfigurationCommand,
+  paginateListAliases,
+  paginateListFunctions,
+  paginateListVersionsByFunction,
+  waitUntilFunctionUpdatedV2,
+  type FunctionConfiguration,
+} from '@aws-sdk/client-lambda';
+import type { AliasInfo, FunctionConfig, FunctionRef, FunctionWithCode, LambdaPort } from '../core/ports.js';
 import { AwsError, mapAwsError } from './errors.js';
 
 // The SDK warns on Node 20 about its own future releases; the version this package pins supports Node 20.
@@ -59,7 +72,123 @@ export function createLambdaPort(options: AwsOptions = {}): LambdaPort {
     }
     return c;
   };
+  const named = (ref: FunctionRef) => ({
+    FunctionName: ref.name,
+    ...(ref.qualifier && { Qualifier: ref.qualifier }),
+  });
+  const call = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (e) {
+      throw mapAwsError(e, what);
+    }
+  };
   return {
+    listFunctions: (region, opts = {}) =>
+      call(`ListFunctions in ${region}`, async () => {
+        const out: FunctionConfig[] = [];
+        const pages = paginateListFunctions(
+          { client: client(region), pageSize: 50 },
+          opts.allVersions ? { FunctionVersion: 'ALL' } : {},
+        );
+        for await (const page of pages) for (const f of page.Functions ?? []) out.push(toConfig(f, region));
+        return out;
+      }),
+    getConfiguration: (ref) =>
+      call(`GetFunctionConfiguration ${ref.name} in ${ref.region}`, async () =>
+        toConfig(await client(ref.region).send(new GetFunctionConfigurationCommand(named(ref))), ref.region),
+      ),
+    updateCode: (ref, u) =>
+      call(`UpdateFunctionCode ${ref.name} in ${ref.region}`, async () =>
+        toConfig(
+          await client(ref.region).send(
+            new UpdateFunctionCodeCommand({
+              FunctionName: ref.name,
+              ZipFile: u.zip,
+              ...(u.architecture && { Architectures: [u.architecture] }),
+              ...(u.revisionId && { RevisionId: u.revisionId }),
+              ...(u.publish && { Publish: true }),
+            }),
+          ),
+          ref.region,
+        ),
+      ),
+    updateConfiguration: (ref, u) =>
+      call(`UpdateFunctionConfiguration ${ref.name} in ${ref.region}`, async () =>
+        toConfig(
+          await client(ref.region).send(
+            new UpdateFunctionConfigurationCommand({
+              FunctionName: ref.name,
+              ...(u.runtime && { Runtime: u.runtime as never }),
+              ...(u.handler && { Handler: u.handler }),
+              ...(u.revisionId && { RevisionId: u.revisionId }),
+            }),
+          ),
+          ref.region,
+        ),
+      ),
+    publishVersion: (ref, o) =>
+      call(`PublishVersion ${ref.name} in ${ref.region}`, async () =>
+        toConfig(
+          await client(ref.region).send(
+            new PublishVersionCommand({
+              FunctionName: ref.name,
+              ...(o.description && { Description: o.description }),
+              ...(o.codeSha256 && { CodeSha256: o.codeSha256 }),
+              ...(o.revisionId && { RevisionId: o.revisionId }),
+            }),
+          ),
+          ref.region,
+        ),
+      ),
+    waitUntilUpdated: (ref, maxWaitSeconds = 300) =>
+      call(`waiting for ${ref.name} in ${ref.region} to finish updating`, async () => {
+        await waitUntilFunctionUpdatedV2(
+          { client: client(ref.region), maxWaitTime: maxWaitSeconds, minDelay: 1, maxDelay: 5 },
+          named(ref),
+        );
+      }),
+    invoke: (ref, payload) =>
+      call(`Invoke ${ref.name} in ${ref.region}`, async () => {
+        const out = await client(ref.region).send(
+          new InvokeCommand({ ...named(ref), Payload: payload, LogType: 'Tail' }),
+        );
+        return {
+          statusCode: out.StatusCode ?? 0,
+          functionError: out.FunctionError,
+          payload: Buffer.from(out.Payload ?? new Uint8Array()),
+          log: Buffer.from(out.LogResult ?? '', 'base64').toString('utf8'),
+          executedVersion: out.ExecutedVersion,
+        };
+      }),
+    listAliases: (ref) =>
+      call(`ListAliases ${ref.name} in ${ref.region}`, async () => {
+        const out: AliasInfo[] = [];
+        for await (const page of paginateListAliases(
+          { client: client(ref.region) },
+          { FunctionName: ref.name },
+        )) {
+          for (const a of page.Aliases ?? []) {
+            out.push({
+              name: a.Name ?? '',
+              functionVersion: a.FunctionVersion ?? '',
+              weights: a.RoutingConfig?.AdditionalVersionWeights ?? {},
+            });
+          }
+        }
+        return out;
+      }),
+    listVersions: (ref) =>
+      call(`ListVersionsByFunction ${ref.name} in ${ref.region}`, async () => {
+        const out: string[] = [];
+        for await (const page of paginateListVersionsByFunction(
+          { client: client(ref.region) },
+          { FunctionName: ref.name },
+        )) {
+          for (const v of page.Versions ?? []) if (v.Version && v.Version !== '$LATEST') out.push(v.Version);
+        }
+        return out;
+      }),
     async getFunction(ref: FunctionRef): Promise<FunctionWithCode> {
       try {
         const out = await client(ref.region).send(

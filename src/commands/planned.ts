@@ -12,21 +12,6 @@ export const PLANNED_COMMANDS: readonly Command[] = [
     options: [],
   },
   {
-    name: 'scan',
-    usage: 'go-lambda-migrate scan [--runtime R]... [--all-versions]',
-    summary: 'find go1.x, provided.al2 and provided functions across regions',
-    options: [
-      {
-        name: 'runtime',
-        type: 'string',
-        multiple: true,
-        value: 'R',
-        description: 'runtimes to look for (default go1.x, provided.al2, provided)',
-      },
-      { name: 'all-versions', type: 'boolean', description: 'include published versions' },
-    ],
-  },
-  {
     name: 'plan',
     usage: 'go-lambda-migrate plan [FUNCTION...] [--all]',
     summary: 'show what a migration would change (read-only)',

@@ -47,8 +47,60 @@ export type AwsErrorKind =
   | 'credentials'
   | 'region';
 
+/** What to change with UpdateFunctionCode; `revisionId` guards against concurrent changes. */
+export interface CodeUpdate {
+  readonly zip: Buffer;
+  readonly architecture?: Architecture;
+  readonly revisionId?: string;
+  readonly publish?: boolean;
+}
+
+/** What to change with UpdateFunctionConfiguration. */
+export interface ConfigUpdate {
+  readonly runtime?: string;
+  readonly handler?: string;
+  readonly revisionId?: string;
+}
+
+/** One invocation's outcome. */
+export interface InvokeResult {
+  readonly statusCode: number;
+  readonly functionError: string | undefined;
+  readonly payload: Buffer;
+  readonly log: string;
+  readonly executedVersion: string | undefined;
+}
+
+/** An alias, for risks and rollback advice. */
+export interface AliasInfo {
+  readonly name: string;
+  readonly functionVersion: string;
+  readonly weights: Readonly<Record<string, number>>;
+}
+
 /** Lambda, as the tool needs it. Implemented over the SDK (src/aws) and by in-memory fakes in tests. */
 export interface LambdaPort {
+  /** Every function of a region (all pages); with `allVersions`, published versions too. */
+  listFunctions(region: string, options?: { allVersions?: boolean }): Promise<FunctionConfig[]>;
+  /** GetFunctionConfiguration. */
+  getConfiguration(ref: FunctionRef): Promise<FunctionConfig>;
+  /** UpdateFunctionCode. */
+  updateCode(ref: FunctionRef, update: CodeUpdate): Promise<FunctionConfig>;
+  /** UpdateFunctionConfiguration. */
+  updateConfiguration(ref: FunctionRef, update: ConfigUpdate): Promise<FunctionConfig>;
+  /** PublishVersion, guarded by CodeSha256 and RevisionId when given. */
+  publishVersion(
+    ref: FunctionRef,
+    options: { description?: string; codeSha256?: string; revisionId?: string },
+  ): Promise<FunctionConfig>;
+  /** Waits until LastUpdateStatus is Successful (throws when it ends Failed or the wait times out). */
+  waitUntilUpdated(ref: FunctionRef, maxWaitSeconds?: number): Promise<void>;
+  /** Invoke, RequestResponse, with the log tail. */
+  invoke(ref: FunctionRef, payload: Buffer): Promise<InvokeResult>;
+  /** ListAliases. */
+  listAliases(ref: FunctionRef): Promise<AliasInfo[]>;
+  /** ListVersionsByFunction (numbers only, $LATEST left out). */
+  listVersions(ref: FunctionRef): Promise<string[]>;
   /** GetFunction: configuration, a time-limited code URL and tags. */
   getFunction(ref: FunctionRef): Promise<FunctionWithCode>;
   /** Downloads a function's zip from its code URL. */

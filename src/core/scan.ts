@@ -1,0 +1,120 @@
+import { EventChannel, mapLimit } from './concurrency.js';
+import type { FunctionConfig, LambdaPort } from './ports.js';
+
+/** The runtimes scan looks for by default: go1.x, and the deprecated custom runtimes. */
+export const DEFAULT_SCAN_RUNTIMES = ['go1.x', 'provided.al2', 'provided'];
+
+/** One candidate, as CLI.md's `scan --json` lists it. */
+export interface Candidate {
+  readonly functionName: string;
+  readonly functionArn: string;
+  readonly region: string;
+  readonly version: string;
+  readonly runtime: string;
+  readonly architectures: readonly string[];
+  readonly handler: string | null;
+  readonly memorySize: number;
+  readonly timeout: number;
+  readonly codeSize: number;
+  readonly lastModified: string;
+  readonly managedBy: string | null;
+}
+
+export interface ScanResult {
+  readonly functions: Candidate[];
+  readonly regions: string[];
+  readonly errors: { region: string; message: string }[];
+}
+
+export type ScanEvent =
+  | { readonly type: 'region-start'; readonly region: string }
+  | { readonly type: 'region-done'; readonly region: string; readonly listed: number; readonly found: number }
+  | { readonly type: 'region-failed'; readonly region: string; readonly message: string }
+  | { readonly type: 'done'; readonly result: ScanResult };
+
+/** Who deploys a function, from its tags: the next deploy by that tool would undo a migration. */
+export function managedBy(tags: Readonly<Record<string, string>>): string | null {
+  const stack = tags['aws:cloudformation:stack-name'];
+  if (stack)
+    return tags['lambda:createdBy'] === 'SAM' ? `SAM (stack ${stack})` : `CloudFormation (stack ${stack})`;
+  if (tags['lambda:createdBy'] === 'SAM') return 'SAM';
+  for (const [k, v] of Object.entries(tags)) {
+    if (/terraform/i.test(k) || (/^managed[-_]?by$/i.test(k) && /terraform/i.test(v))) return 'Terraform';
+    if (/^managed[-_]?by$/i.test(k)) return v;
+    if (/^pulumi/i.test(k)) return 'Pulumi';
+  }
+  return null;
+}
+
+function candidate(f: FunctionConfig, managed: string | null): Candidate {
+  return {
+    functionName: f.name,
+    functionArn: f.arn,
+    region: f.region,
+    version: f.version,
+    runtime: f.runtime ?? '',
+    architectures: [...f.architectures],
+    handler: f.handler ?? null,
+    memorySize: f.memorySize,
+    timeout: f.timeout,
+    codeSize: f.codeSize,
+    lastModified: f.lastModified,
+    managedBy: managed,
+  };
+}
+
+/**
+ * Lists every function of every region (regions in parallel, bounded), keeps those on `runtimes`, and reads
+ * the tags of the candidates only (GetFunction has its own quota). A region that fails (not enabled, no
+ * permission) is reported and the others go on. Yields progress, then `done` with the result.
+ */
+export async function* scanFunctions(
+  port: LambdaPort,
+  options: {
+    regions: readonly string[];
+    runtimes?: readonly string[];
+    allVersions?: boolean;
+    regionConcurrency?: number;
+    tagConcurrency?: number;
+  },
+): AsyncGenerator<ScanEvent> {
+  const runtimes = new Set(options.runtimes ?? DEFAULT_SCAN_RUNTIMES);
+  const channel = new EventChannel<ScanEvent>();
+  const functions: Candidate[] = [];
+  const errors: { region: string; message: string }[] = [];
+  const work = mapLimit(options.regions, options.regionConcurrency ?? 8, async (region) => {
+    channel.push({ type: 'region-start', region });
+    try {
+      const all = await port.listFunctions(region, { allVersions: options.allVersions === true });
+      const found = all.filter((f) => f.runtime && runtimes.has(f.runtime));
+      const names = [...new Set(found.map((f) => f.name))];
+      const tags = new Map<string, string | null>();
+      await mapLimit(names, options.tagConcurrency ?? 10, async (name) => {
+        try {
+          tags.set(name, managedBy((await port.getFunction({ region, name })).tags));
+        } catch {
+          tags.set(name, null);
+        }
+      });
+      for (const f of found) functions.push(candidate(f, tags.get(f.name) ?? null));
+      channel.push({ type: 'region-done', region, listed: all.length, found: found.length });
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      errors.push({ region, message });
+      channel.push({ type: 'region-failed', region, message });
+    }
+  }).finally(() => channel.close());
+  yield* channel;
+  await work;
+  const order = (c: Candidate) =>
+    `${c.region}\u0000${c.functionName}\u0000${c.version === '$LATEST' ? '' : c.version.padStart(10, '0')}`;
+  functions.sort((a, b) => (order(a) < order(b) ? -1 : 1));
+  yield {
+    type: 'done',
+    result: {
+      functions,
+      regions: [...options.regions],
+      errors: errors.sort((a, b) => (a.region < b.region ? -1 : 1)),
+    },
+  };
+}
