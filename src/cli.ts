@@ -8,11 +8,16 @@ import type { Command } from './commands/command.js';
 import { PLANNED_COMMANDS } from './commands/planned.js';
 import { inspectCommand } from './commands/inspect.js';
 import { scanCommand } from './commands/scan.js';
+import { planCommand } from './commands/plan.js';
 import { launchSandbox, sandboxCommand, sandboxOptionsFrom } from './commands/sandbox.js';
 
-const COMMANDS: readonly Command[] = [sandboxCommand, inspectCommand, scanCommand, ...PLANNED_COMMANDS].sort(
-  (a, b) => a.name.localeCompare(b.name),
-);
+const COMMANDS: readonly Command[] = [
+  sandboxCommand,
+  inspectCommand,
+  scanCommand,
+  planCommand,
+  ...PLANNED_COMMANDS,
+].sort((a, b) => a.name.localeCompare(b.name));
 const STRING_GLOBALS = new Set(GLOBAL_OPTIONS.filter((o) => o.type === 'string').map((o) => `--${o.name}`));
 
 function version(): string {

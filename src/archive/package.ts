@@ -48,7 +48,7 @@ export async function writeZipAsync(entries: readonly PackageEntry[], level = 6)
 }
 
 /** The original zip's entries other than `exclude`, as package entries (modes and symlinks kept). */
-function keptEntries(d: Deployment, exclude: ReadonlySet<string>): PackageEntry[] {
+export function keptEntries(d: Deployment, exclude: ReadonlySet<string>): PackageEntry[] {
   return d.entries
     .filter((e) => !e.isDirectory && !exclude.has(e.name))
     .map((e) => {

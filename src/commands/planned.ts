@@ -12,36 +12,6 @@ export const PLANNED_COMMANDS: readonly Command[] = [
     options: [],
   },
   {
-    name: 'plan',
-    usage: 'go-lambda-migrate plan [FUNCTION...] [--all]',
-    summary: 'show what a migration would change (read-only)',
-    options: [
-      { name: 'all', type: 'boolean', description: 'every candidate found by scan' },
-      {
-        name: 'target',
-        type: 'string',
-        value: 'RUNTIME',
-        description: 'provided.al2023 (default) or provided.al2',
-      },
-      { name: 'arch', type: 'string', value: 'ARCH', description: 'arm64 (default) or x86_64' },
-      {
-        name: 'source',
-        type: 'string',
-        multiple: true,
-        value: 'DIR',
-        description: 'where Go modules live (repeatable)',
-      },
-      { name: 'strategy', type: 'string', value: 'S', description: 'auto (default), rebuild or repackage' },
-      { name: 'out', type: 'string', value: 'FILE', description: 'save the plan for apply --plan' },
-      { name: 'markdown', type: 'boolean', description: 'Markdown output' },
-      {
-        name: 'detailed-exitcode',
-        type: 'boolean',
-        description: 'exit 0 when nothing changes, 2 when changes are planned',
-      },
-    ],
-  },
-  {
     name: 'apply',
     usage: 'go-lambda-migrate apply [--plan FILE | FUNCTION...]',
     summary: 'carry out a migration, journaled, with automatic rollback on failure',

@@ -108,3 +108,46 @@ export interface LambdaPort {
   /** The region used when none is given (the profile's or the environment's), or undefined. */
   defaultRegion(): Promise<string | undefined>;
 }
+
+/** Where a binary's Go source is (see golang/source-match). */
+export interface SourceLocation {
+  readonly status: 'found' | 'ambiguous' | 'not-found';
+  readonly dir?: string;
+  readonly moduleGoVersion?: string;
+  readonly candidates: readonly string[];
+}
+
+/** A local run of an artifact before it is uploaded. */
+export interface SmokeOutcome {
+  readonly ok: boolean;
+  readonly functionError: boolean;
+  readonly errorType?: string;
+  readonly response: string;
+  readonly durationMs: number;
+  readonly maxMemoryUsedMb: number;
+  readonly initDurationMs?: number;
+  readonly emulatedBy?: string;
+}
+
+/** The local toolchain: finding sources, building and smoke-testing. Implemented over Go and the sandbox runner. */
+export interface BuildPort {
+  /** True when a Go toolchain is installed. */
+  goAvailable(): Promise<boolean>;
+  /** Finds the source of a binary under the configured source folders. */
+  findSource(mainPath: string | null, handler: string | undefined): Promise<SourceLocation>;
+  /** Builds a static `bootstrap` for `architecture` from `dir` (-tags lambda.norpc plus `tags`). */
+  rebuild(
+    dir: string,
+    architecture: Architecture,
+    tags: readonly string[],
+    moduleGoVersion?: string,
+  ): Promise<Buffer>;
+  /** Runs a zip once, locally, with `event`. */
+  smokeTest(
+    zip: Buffer,
+    runtime: string,
+    handler: string,
+    architecture: Architecture,
+    event: unknown,
+  ): Promise<SmokeOutcome>;
+}

@@ -1,0 +1,184 @@
+import { readFile } from 'node:fs/promises';
+import { bundledLifecycle, isoDay } from '../core/lifecycle.js';
+import {
+  planChanges,
+  planMigration,
+  type FunctionPlan,
+  type Plan,
+  type PlanOptions,
+  type Strategy,
+} from '../core/plan.js';
+import { UsageError, UserError } from '../errors.js';
+import { planDocument, savePlan } from '../state/plan-file.js';
+import type { CommandContext, Command } from './command.js';
+import { lambdaPortFor } from './aws-context.js';
+import { createBuildPort } from './build-port.js';
+import { selectFunctions } from './select.js';
+
+/** The options plan and apply share. */
+export const PLAN_OPTIONS = [
+  {
+    name: 'target',
+    type: 'string',
+    value: 'RUNTIME',
+    description: 'provided.al2023 (default) or provided.al2 (deprecated too)',
+  },
+  { name: 'arch', type: 'string', value: 'ARCH', description: 'arm64 (default) or x86_64' },
+  {
+    name: 'source',
+    type: 'string',
+    multiple: true,
+    value: 'DIR',
+    description: 'where Go modules live (repeatable)',
+  },
+  {
+    name: 'strategy',
+    type: 'string',
+    value: 'S',
+    description: 'auto (default: rebuild when the source is found, else repackage), rebuild or repackage',
+  },
+  { name: 'all', type: 'boolean', description: 'every candidate in the regions in scope' },
+] as const;
+
+/** Reads plan options from the command line. */
+export async function planOptionsFrom(ctx: CommandContext): Promise<PlanOptions & { sources: string[] }> {
+  const target = (ctx.values.target as string | undefined) ?? 'provided.al2023';
+  if (target !== 'provided.al2023' && target !== 'provided.al2')
+    throw new UsageError(`--target is provided.al2023 or provided.al2, not '${target}'.`);
+  const arch = (ctx.values.arch as string | undefined) ?? 'arm64';
+  if (arch !== 'arm64' && arch !== 'x86_64')
+    throw new UsageError(`--arch is arm64 or x86_64, not '${arch}'.`);
+  const strategy = (ctx.values.strategy as string | undefined) ?? 'auto';
+  if (!['auto', 'rebuild', 'repackage'].includes(strategy))
+    throw new UsageError(`--strategy is auto, rebuild or repackage, not '${strategy}'.`);
+  let verifyEvent: unknown;
+  const verifyFile = ctx.values['verify-event'] as string | undefined;
+  if (verifyFile) {
+    try {
+      verifyEvent = JSON.parse(await readFile(verifyFile, 'utf8'));
+    } catch (e) {
+      throw new UserError(
+        `cannot read the verify event ${verifyFile}: ${(e as Error).message}`,
+        'Give a file with a JSON event.',
+      );
+    }
+  }
+  return {
+    target,
+    arch,
+    strategy: strategy as Strategy,
+    today: isoDay(),
+    sources: (ctx.values.source as string[] | undefined) ?? [],
+    ...(verifyEvent !== undefined && { verifyEvent }),
+  };
+}
+
+/** Plans the functions the command line names, with progress on stderr. */
+export async function makePlan(ctx: CommandContext): Promise<Plan> {
+  const options = await planOptionsFrom(ctx);
+  const lambda = lambdaPortFor(ctx.globals);
+  const log = (line: string) => ctx.stderr.write(`${line}\n`);
+  const refs = await selectFunctions(lambda, ctx.globals, ctx.positionals, ctx.values.all === true, log);
+  const build = createBuildPort(options.sources);
+  let plan: Plan | undefined;
+  for await (const e of planMigration(lambda, build, bundledLifecycle(), refs, options)) {
+    if (e.type === 'progress') log(`${e.ref.region}/${e.ref.name}: ${e.message}`);
+    else if (e.type === 'done') plan = e.plan;
+  }
+  return plan!;
+}
+
+const mb = (n: number | undefined) => (n === undefined ? '?' : `${(n / 1024 / 1024).toFixed(1)} MB`);
+const arrow = (a: string, b: string) => (a === b ? a : `${a} -> ${b}`);
+
+/** A terraform-plan-like text rendering. */
+export function renderPlan(plan: Plan): string {
+  const out: string[] = [];
+  for (const f of plan.functions) out.push(...renderFunction(f), '');
+  const migrate = plan.functions.filter((f) => !f.blocked && f.strategy !== 'none').length;
+  const blocked = plan.functions.filter((f) => f.blocked).length;
+  const same = plan.functions.length - migrate - blocked;
+  out.push(`Plan: ${migrate} to migrate, ${blocked} blocked, ${same} unchanged. Nothing was changed.`);
+  return out.join('\n');
+}
+
+function renderFunction(f: FunctionPlan): string[] {
+  const head = f.blocked ? '!' : f.strategy === 'none' ? '=' : '~';
+  const lines = [
+    `${head} ${f.region}/${f.functionName}${f.blocked ? '  (blocked)' : f.strategy === 'none' ? '' : `  (${f.strategy}${f.source ? ` from ${f.source}` : ''})`}`,
+  ];
+  if (f.blocked) lines.push(`    blocked: ${f.blocked}`);
+  else if (f.strategy !== 'none') {
+    lines.push(
+      `    runtime:        ${arrow(f.from.runtime, f.to.runtime)}`,
+      `    handler:        ${arrow(f.from.handler, f.to.handler)}`,
+      `    architectures:  ${arrow(f.from.architectures.join(','), f.to.architectures.join(','))}`,
+      `    code size:      ${mb(f.from.codeSize)} -> ${mb(f.to.codeSize)}`,
+    );
+    if (f.smoke) {
+      lines.push(
+        `    smoke test:     ${f.smoke.ok ? 'ok' : `function error ${f.smoke.errorType ?? ''}`} (${f.smoke.durationMs.toFixed(1)} ms, ${f.smoke.maxMemoryUsedMb} MB${f.smoke.emulatedBy ? `, emulated by ${f.smoke.emulatedBy}` : ''})`,
+      );
+    }
+    lines.push('    steps:');
+    f.steps.forEach((s, i) => lines.push(`      ${i + 1}. ${s.action}: ${s.detail}`));
+  }
+  for (const r of f.risks) lines.push(`    ${r.level}: ${r.message}`);
+  return lines;
+}
+
+/** The plan as Markdown (for pull requests and tickets). */
+export function renderMarkdown(plan: Plan): string {
+  const rows = plan.functions.map(
+    (f) =>
+      `| ${f.region} | ${f.functionName} | ${f.blocked ? `blocked: ${f.blocked}` : f.strategy} | ${arrow(f.from.runtime, f.to.runtime)} | ${arrow(f.from.handler, f.to.handler)} | ${arrow(f.from.architectures.join(','), f.to.architectures.join(','))} | ${f.risks
+        .filter((r) => r.level !== 'info')
+        .map((r) => r.message)
+        .join('<br>')} |`,
+  );
+  return [
+    '| region | function | strategy | runtime | handler | architectures | risks |',
+    '|---|---|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
+}
+
+export const planCommand: Command = {
+  name: 'plan',
+  usage: 'go-lambda-migrate plan [FUNCTION...] [--all] [--out FILE]',
+  summary: 'show what a migration would change (read-only: no mutating call reaches Lambda)',
+  details: 'FUNCTION is a name (looked up in the regions in scope) or REGION/NAME.',
+  options: [
+    ...PLAN_OPTIONS,
+    {
+      name: 'out',
+      type: 'string',
+      value: 'FILE',
+      description: 'save the plan (and its artifacts in FILE.artifacts/) for apply --plan',
+    },
+    { name: 'markdown', type: 'boolean', description: 'Markdown output' },
+    {
+      name: 'detailed-exitcode',
+      type: 'boolean',
+      description: 'exit 0 when nothing changes, 2 when changes are planned',
+    },
+    {
+      name: 'verify-event',
+      type: 'string',
+      value: 'FILE',
+      description: 'smoke-test with this event instead of {"foo":"bar"}',
+    },
+  ],
+  async run(ctx: CommandContext): Promise<number> {
+    const plan = await makePlan(ctx);
+    const out = ctx.values.out as string | undefined;
+    if (out) {
+      await savePlan(plan, out);
+      ctx.stderr.write(`plan saved to ${out} (artifacts in ${out}.artifacts/)\n`);
+    }
+    if (ctx.globals.json) ctx.stdout.write(JSON.stringify(planDocument(plan), null, 2) + '\n');
+    else if (ctx.values.markdown) ctx.stdout.write(renderMarkdown(plan) + '\n');
+    else ctx.stdout.write(renderPlan(plan) + '\n');
+    return ctx.values['detailed-exitcode'] && planChanges(plan) ? 2 : 0;
+  },
+};

@@ -1,0 +1,374 @@
+import { createHash } from 'node:crypto';
+import { bootstrapZip, bridgeZip, keptEntries, writeZipAsync } from '../archive/package.js';
+import { DeploymentError, pickBinary, readDeployment, type Deployment } from '../archive/deployment.js';
+import { ZipFormatError } from '../archive/zip-read.js';
+import { inspectBinary, type BinaryReport } from '../golang/inspect-binary.js';
+import type { Architecture, RuntimeLifecycle } from './lifecycle.js';
+import type { BuildPort, FunctionConfig, FunctionRef, LambdaPort, SmokeOutcome } from './ports.js';
+import { managedBy } from './scan.js';
+import { EventChannel, mapLimit } from './concurrency.js';
+
+export type Strategy = 'auto' | 'rebuild' | 'repackage';
+
+/** How to plan. */
+export interface PlanOptions {
+  readonly target: 'provided.al2023' | 'provided.al2';
+  readonly arch: Architecture;
+  readonly strategy: Strategy;
+  /** Invoke once after the switch with this event (apply). */
+  readonly verifyEvent?: unknown;
+  /** The date the lifecycle is judged on. */
+  readonly today: string;
+}
+
+export interface Risk {
+  readonly level: 'info' | 'warning' | 'danger';
+  readonly message: string;
+}
+
+export interface Step {
+  readonly action: 'preflight' | 'backup' | 'bridge' | 'configuration' | 'code' | 'verify';
+  readonly detail: string;
+}
+
+/** An artifact to upload, kept in memory (and saved next to a plan file by --out). */
+export interface Artifact {
+  readonly zip: Buffer;
+  readonly sha256: string;
+  readonly size: number;
+  readonly architecture: Architecture;
+}
+
+/** One function's plan: CLI.md's document, plus what apply needs. */
+export interface FunctionPlan {
+  readonly functionName: string;
+  readonly region: string;
+  readonly from: {
+    runtime: string;
+    handler: string;
+    architectures: Architecture[];
+    codeSha256: string;
+    revisionId: string;
+    codeSize: number;
+  };
+  readonly to: { runtime: string; handler: string; architectures: Architecture[]; codeSize?: number };
+  readonly strategy: 'rebuild' | 'repackage' | 'none';
+  readonly source: string | null;
+  readonly steps: Step[];
+  readonly risks: Risk[];
+  readonly blocked: string | null;
+  readonly binary: Pick<
+    BinaryReport,
+    'verdict' | 'runtimeApi' | 'rpc' | 'goVersion' | 'lambdaLibrary' | 'cgo'
+  > | null;
+  readonly smoke: SmokeOutcome | null;
+  readonly artifacts: { final?: Artifact; bridge?: Artifact };
+}
+
+export interface Plan {
+  readonly version: 1;
+  readonly createdAt: string;
+  readonly options: Omit<PlanOptions, 'today'>;
+  readonly functions: FunctionPlan[];
+}
+
+export type PlanEvent =
+  | { readonly type: 'function-start'; readonly ref: FunctionRef }
+  | { readonly type: 'progress'; readonly ref: FunctionRef; readonly message: string }
+  | { readonly type: 'function-done'; readonly plan: FunctionPlan };
+
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('base64');
+const artifact = (zip: Buffer, architecture: Architecture): Artifact => ({
+  zip,
+  sha256: sha(zip),
+  size: zip.length,
+  architecture,
+});
+const GO_SOURCES = new Set(['go1.x', 'provided', 'provided.al2', 'provided.al2023']);
+const RUNTIME_FAILURE = /^(Runtime\.|Sandbox\.|PathError)/;
+
+function mb(n: number): string {
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/**
+ * Plans one function: reads its configuration and code (read-only calls only), inspects the binary, chooses
+ * the strategy, builds the artifacts and smoke-tests them locally, and lists the steps and risks.
+ */
+export async function planFunction(
+  lambda: LambdaPort,
+  build: BuildPort,
+  lifecycle: RuntimeLifecycle,
+  ref: FunctionRef,
+  options: PlanOptions,
+  progress: (message: string) => void = () => undefined,
+): Promise<FunctionPlan> {
+  const got = await lambda.getFunction(ref);
+  const c: FunctionConfig = got.config;
+  const from = {
+    runtime: c.runtime ?? '',
+    handler: c.handler ?? '',
+    architectures: [...c.architectures],
+    codeSha256: c.codeSha256,
+    revisionId: c.revisionId,
+    codeSize: c.codeSize,
+  };
+  const base = {
+    functionName: c.name,
+    region: ref.region,
+    from,
+    source: null,
+    binary: null,
+    smoke: null,
+    artifacts: {},
+  };
+  const blocked = (reason: string, risks: Risk[] = []): FunctionPlan => ({
+    ...base,
+    to: { runtime: from.runtime, handler: from.handler, architectures: from.architectures },
+    strategy: 'none',
+    steps: [],
+    risks,
+    blocked: reason,
+  });
+  if (!c.runtime || !GO_SOURCES.has(c.runtime))
+    return blocked(`runtime ${c.runtime ?? '(none)'} is not a Go runtime this tool migrates`);
+  if (c.runtime === options.target && from.architectures[0] === options.arch) {
+    return {
+      ...blocked(''),
+      blocked: null,
+      to: { ...base.from },
+      steps: [],
+      risks: [{ level: 'info', message: `already on ${options.target} ${options.arch}: nothing to do` }],
+    };
+  }
+  progress('downloading the deployed code');
+  const zip = await lambda.downloadCode(got.codeLocation);
+  if (sha(zip) !== c.codeSha256)
+    return blocked(
+      'the downloaded code does not match CodeSha256 (the function changed during planning); plan again',
+    );
+  let deployment: Deployment;
+  let handlerName: string;
+  let binary: Buffer;
+  try {
+    deployment = readDeployment(zip);
+    const picked = pickBinary(deployment, c.runtime === 'go1.x' ? c.handler : 'bootstrap');
+    handlerName = picked.name;
+    binary = picked.data;
+  } catch (e) {
+    if (e instanceof ZipFormatError || e instanceof DeploymentError)
+      return blocked(`the deployed zip cannot be used: ${e.message}`);
+    throw e;
+  }
+  const report = inspectBinary(handlerName, binary, options.target, lifecycle);
+  const summary = {
+    verdict: report.verdict,
+    runtimeApi: report.runtimeApi,
+    rpc: report.rpc,
+    goVersion: report.goVersion,
+    lambdaLibrary: report.lambdaLibrary,
+    cgo: report.cgo,
+  };
+  const risks = await risksFor(lambda, lifecycle, ref, c, report, got.tags, options);
+  if (report.verdict === 'not-go')
+    return { ...blocked(`not a Go binary: ${report.reasons[0]}`, risks), binary: summary };
+
+  const source =
+    options.strategy === 'repackage' ? undefined : await build.findSource(report.mainPath, c.handler);
+  const goOk = source?.status === 'found' ? await build.goAvailable() : false;
+  let strategy: FunctionPlan['strategy'];
+  let finalZip: Buffer;
+  let finalArch: Architecture;
+  let bridge: Buffer | undefined;
+  const fromGo1x = c.runtime === 'go1.x';
+  if (source?.status === 'found' && goOk && options.strategy !== 'repackage') {
+    strategy = 'rebuild';
+    progress(`rebuilding from ${source.dir} for ${options.arch}`);
+    const tags = report.tags.filter((t) => t !== 'lambda.norpc');
+    const built = await build.rebuild(source.dir!, options.arch, tags, source.moduleGoVersion);
+    finalZip = await bootstrapZip(deployment, built, fromGo1x ? handlerName : undefined);
+    finalArch = options.arch;
+    if (fromGo1x && !report.runtimeApi) {
+      // The deployed binary cannot answer on provided.*: bridge with an x86_64 rebuild next to the old handler.
+      const x86 =
+        options.arch === 'x86_64'
+          ? built
+          : await build.rebuild(source.dir!, 'x86_64', tags, source.moduleGoVersion);
+      bridge = await writeZipAsync([
+        ...keptEntries(deployment, new Set(['bootstrap'])),
+        { name: 'bootstrap', data: x86, mode: 0o755 },
+      ]);
+    }
+  } else if (
+    options.strategy !== 'rebuild' &&
+    report.verdict === 'repackage-ok' &&
+    report.arch === 'x86_64'
+  ) {
+    strategy = 'repackage';
+    finalZip = await bootstrapZip(deployment, binary, fromGo1x ? handlerName : undefined);
+    finalArch = 'x86_64';
+    if (options.arch === 'arm64') {
+      risks.push({
+        level: 'warning',
+        message: `stays on x86_64: ${source?.status === 'ambiguous' ? `the source is ambiguous (${source.candidates.join(', ')})` : 'no source was found (pass --source DIR)'}${source?.status === 'found' && !goOk ? ' and Go is not installed' : ''}, so it cannot be rebuilt for arm64`,
+      });
+    }
+  } else {
+    const why =
+      options.strategy === 'rebuild'
+        ? `--strategy rebuild, but ${source?.status === 'found' ? 'Go is not installed' : source?.status === 'ambiguous' ? `the source is ambiguous (${source.candidates.join(', ')})` : 'no source was found under --source'}`
+        : `${report.reasons[0] ?? report.verdict}; ${source?.status === 'ambiguous' ? `its source is ambiguous (${source.candidates.join(', ')})` : 'no source was found to rebuild it from (pass --source DIR)'}`;
+    return { ...blocked(why, risks), binary: summary, source: source?.dir ?? null };
+  }
+  if (fromGo1x && !bridge && report.runtimeApi) bridge = await bridgeZip(deployment, handlerName);
+  if (fromGo1x && !bridge) {
+    risks.push({
+      level: 'danger',
+      message:
+        'no bridge is possible: between the configuration switch and the code update, invocations fail',
+    });
+  }
+
+  progress('smoke-testing the new package locally');
+  const smoke = await build.smokeTest(
+    finalZip,
+    options.target,
+    'bootstrap',
+    finalArch,
+    options.verifyEvent ?? { foo: 'bar' },
+  );
+  const smokeFailed = !smoke.ok && smoke.errorType !== undefined && RUNTIME_FAILURE.test(smoke.errorType);
+  const final = artifact(finalZip, finalArch);
+  const to = {
+    runtime: options.target,
+    handler: 'bootstrap',
+    architectures: [finalArch],
+    codeSize: final.size,
+  };
+  const steps: Step[] = [
+    {
+      action: 'preflight',
+      detail: `RevisionId ${from.revisionId} and CodeSha256 ${from.codeSha256} unchanged; State Active, LastUpdateStatus Successful`,
+    },
+    {
+      action: 'backup',
+      detail: `download the deployed zip (${mb(from.codeSize)}), check its SHA-256; publish a version of it`,
+    },
+    ...(bridge
+      ? [
+          {
+            action: 'bridge' as const,
+            detail: `upload a bridge zip (${mb(bridge.length)}, x86_64: ${report.runtimeApi ? `bootstrap → ${handlerName}` : 'the old handler and an x86_64 bootstrap'}) that runs on ${from.runtime} and ${options.target}`,
+          },
+        ]
+      : []),
+    {
+      action: 'configuration',
+      detail: `Runtime ${from.runtime} → ${options.target}, Handler ${from.handler} → bootstrap`,
+    },
+    {
+      action: 'code',
+      detail: `upload ${strategy === 'rebuild' ? 'the rebuilt' : 'the repackaged'} bootstrap zip (${mb(final.size)}, sha256 ${final.sha256}), Architectures ${from.architectures[0]} → ${finalArch}`,
+    },
+    ...(options.verifyEvent !== undefined
+      ? [{ action: 'verify' as const, detail: 'invoke once with the verify event and require success' }]
+      : []),
+  ];
+  return {
+    ...base,
+    to,
+    strategy,
+    source: strategy === 'rebuild' ? source!.dir! : null,
+    steps,
+    risks,
+    blocked: smokeFailed
+      ? `the new package failed its local smoke test: ${smoke.errorType}: ${smoke.response.slice(0, 300)}`
+      : null,
+    binary: summary,
+    smoke,
+    artifacts: { final, ...(bridge && { bridge: artifact(bridge, 'x86_64') }) },
+  };
+}
+
+async function risksFor(
+  lambda: LambdaPort,
+  lifecycle: RuntimeLifecycle,
+  ref: FunctionRef,
+  c: FunctionConfig,
+  report: BinaryReport,
+  tags: Readonly<Record<string, string>>,
+  options: PlanOptions,
+): Promise<Risk[]> {
+  const risks: Risk[] = [];
+  const owner = managedBy(tags);
+  if (owner) {
+    risks.push({
+      level: 'warning',
+      message: `managed by ${owner}: its next deploy will put the old runtime back; change the template too (Runtime ${options.target}, Handler bootstrap, Architectures [${options.arch}])`,
+    });
+  }
+  const [aliases, versions] = await Promise.all([lambda.listAliases(ref), lambda.listVersions(ref)]);
+  if (versions.length > 0 || aliases.length > 0) {
+    risks.push({
+      level: 'info',
+      message: `${versions.length} published version(s)${aliases.length ? ` and alias(es) ${aliases.map((a) => `${a.name} → ${a.functionVersion}`).join(', ')}` : ''} keep their runtime; only $LATEST changes — publish a new version and move the aliases after checking it`,
+    });
+  }
+  const target = lifecycle.get(options.target);
+  if (target?.deprecated && options.today >= target.deprecated) {
+    risks.push({
+      level: 'warning',
+      message: `${options.target} is deprecated too (since ${target.deprecated}; updates blocked from ${target.blockUpdate ?? 'a date to come'}): prefer provided.al2023`,
+    });
+  }
+  const old = c.runtime ? lifecycle.get(c.runtime) : undefined;
+  if (old?.blockUpdate) {
+    risks.push({
+      level: options.today >= old.blockUpdate ? 'danger' : 'info',
+      message:
+        options.today >= old.blockUpdate
+          ? `AWS no longer accepts ${c.runtime} in updates (since ${old.blockUpdate}): a rollback can only return to the original binary on provided.* x86_64, or to the published backup version through an alias`
+          : `rolling back to ${c.runtime} is possible until ${old.blockUpdate} (AWS's block-update date); after that, through the published backup version`,
+    });
+  }
+  if (report.cgo)
+    risks.push({
+      level: 'warning',
+      message: 'uses cgo: check the glibc it needs against the target runtime',
+    });
+  return risks;
+}
+
+/** Plans several functions (two at a time: rebuilds are CPU-bound), streaming progress; the plan comes last. */
+export async function* planMigration(
+  lambda: LambdaPort,
+  build: BuildPort,
+  lifecycle: RuntimeLifecycle,
+  refs: readonly FunctionRef[],
+  options: PlanOptions,
+  concurrency = 2,
+): AsyncGenerator<PlanEvent | { type: 'done'; plan: Plan }> {
+  const channel = new EventChannel<PlanEvent>();
+  const plans: FunctionPlan[] = [];
+  const work = mapLimit(refs, concurrency, async (ref) => {
+    channel.push({ type: 'function-start', ref });
+    const plan = await planFunction(lambda, build, lifecycle, ref, options, (message) =>
+      channel.push({ type: 'progress', ref, message }),
+    );
+    plans.push(plan);
+    channel.push({ type: 'function-done', plan });
+  }).finally(() => channel.close());
+  yield* channel;
+  await work;
+  plans.sort((a, b) => (`${a.region}/${a.functionName}` < `${b.region}/${b.functionName}` ? -1 : 1));
+  const { today: _today, ...kept } = options;
+  yield {
+    type: 'done',
+    plan: { version: 1, createdAt: new Date().toISOString(), options: kept, functions: plans },
+  };
+}
+
+/** True when the plan changes something. */
+export function planChanges(plan: Plan): boolean {
+  return plan.functions.some((f) => !f.blocked && f.strategy !== 'none');
+}

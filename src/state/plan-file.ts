@@ -1,0 +1,83 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { Artifact, FunctionPlan, Plan } from '../core/plan.js';
+import { UserError } from '../errors.js';
+
+interface SavedArtifact extends Omit<Artifact, 'zip'> {
+  readonly file: string;
+}
+
+/** A plan as JSON: artifacts become files next to it. */
+export function planDocument(plan: Plan, files?: Map<Artifact, string>): unknown {
+  return {
+    ...plan,
+    functions: plan.functions.map((f) => ({
+      ...f,
+      artifacts: Object.fromEntries(
+        Object.entries(f.artifacts).map(([k, a]: [string, Artifact]) => [
+          k,
+          {
+            sha256: a.sha256,
+            size: a.size,
+            architecture: a.architecture,
+            ...(files?.get(a) && { file: files.get(a) }),
+          },
+        ]),
+      ),
+    })),
+  };
+}
+
+/** Saves the plan to `file` and its artifacts to `file.artifacts/`. */
+export async function savePlan(plan: Plan, file: string): Promise<void> {
+  const dir = `${file}.artifacts`;
+  await mkdir(dir, { recursive: true });
+  const files = new Map<Artifact, string>();
+  for (const f of plan.functions) {
+    for (const [kind, a] of Object.entries(f.artifacts) as [string, Artifact][]) {
+      const name = `${f.region}-${f.functionName}-${kind}.zip`;
+      await writeFile(join(dir, name), a.zip);
+      files.set(a, join(basename(dir), name));
+    }
+  }
+  await writeFile(file, JSON.stringify(planDocument(plan, files), null, 2) + '\n');
+}
+
+/** Loads a saved plan, checking each artifact against its recorded SHA-256. */
+export async function loadPlan(file: string): Promise<Plan> {
+  let doc: Omit<Plan, 'functions'> & {
+    functions: (Omit<FunctionPlan, 'artifacts'> & { artifacts?: Record<string, SavedArtifact> })[];
+  };
+  try {
+    doc = JSON.parse(await readFile(file, 'utf8')) as typeof doc;
+  } catch (e) {
+    throw new UserError(
+      `cannot read the plan ${file}: ${(e as Error).message}`,
+      'Make one with `go-lambda-migrate plan --out FILE`.',
+    );
+  }
+  if (doc.version !== 1 || !Array.isArray(doc.functions))
+    throw new UserError(`${file} is not a plan of this tool (version 1).`);
+  const functions: FunctionPlan[] = [];
+  for (const f of doc.functions) {
+    const artifacts: Record<string, Artifact> = {};
+    for (const [kind, a] of Object.entries(f.artifacts ?? {})) {
+      const zip = await readFile(join(dirname(file), a.file)).catch(() => {
+        throw new UserError(
+          `the plan's artifact ${a.file} is missing.`,
+          'Keep the .artifacts folder next to the plan, or plan again.',
+        );
+      });
+      if (createHash('sha256').update(zip).digest('base64') !== a.sha256) {
+        throw new UserError(
+          `the plan's artifact ${a.file} was changed since the plan was made.`,
+          'Plan again.',
+        );
+      }
+      artifacts[kind] = { zip, sha256: a.sha256, size: a.size, architecture: a.architecture };
+    }
+    functions.push({ ...f, artifacts });
+  }
+  return { ...doc, functions };
+}
