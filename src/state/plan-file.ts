@@ -35,7 +35,7 @@ export async function savePlan(plan: Plan, file: string): Promise<void> {
   await mkdir(dir, { recursive: true });
   const files = new Map<Artifact, string>();
   for (const f of plan.functions) {
-    for (const [kind, a] of Object.entries(f.artifacts) as [string, Artifact][]) {
+    for (const [kind, a] of Object.entries<Artifact>(f.artifacts)) {
       const name = `${f.region}-${f.functionName}-${kind}.zip`;
       await writeFile(join(dir, name), a.zip);
       files.set(a, join(basename(dir), name));
