@@ -9,6 +9,9 @@ import { PLANNED_COMMANDS } from './commands/planned.js';
 import { inspectCommand } from './commands/inspect.js';
 import { scanCommand } from './commands/scan.js';
 import { planCommand } from './commands/plan.js';
+import { applyCommand } from './commands/apply.js';
+import { rollbackCommand } from './commands/rollback.js';
+import { historyCommand } from './commands/history.js';
 import { launchSandbox, sandboxCommand, sandboxOptionsFrom } from './commands/sandbox.js';
 
 const COMMANDS: readonly Command[] = [
@@ -16,6 +19,9 @@ const COMMANDS: readonly Command[] = [
   inspectCommand,
   scanCommand,
   planCommand,
+  applyCommand,
+  rollbackCommand,
+  historyCommand,
   ...PLANNED_COMMANDS,
 ].sort((a, b) => a.name.localeCompare(b.name));
 const STRING_GLOBALS = new Set(GLOBAL_OPTIONS.filter((o) => o.type === 'string').map((o) => `--${o.name}`));

@@ -12,28 +12,6 @@ export const PLANNED_COMMANDS: readonly Command[] = [
     options: [],
   },
   {
-    name: 'apply',
-    usage: 'go-lambda-migrate apply [--plan FILE | FUNCTION...]',
-    summary: 'carry out a migration, journaled, with automatic rollback on failure',
-    options: [
-      { name: 'plan', type: 'string', value: 'FILE', description: 'a plan saved by plan --out' },
-      {
-        name: 'verify-event',
-        type: 'string',
-        value: 'FILE',
-        description: 'invoke once after the switch with this event',
-      },
-      { name: 'no-verify', type: 'boolean', description: 'never invoke the function' },
-      { name: 'concurrency', type: 'string', value: 'N', description: 'functions migrated at once' },
-    ],
-  },
-  {
-    name: 'rollback',
-    usage: 'go-lambda-migrate rollback FUNCTION... | --all',
-    summary: 'return functions to their recorded pre-migration state',
-    options: [{ name: 'all', type: 'boolean', description: 'every migrated function' }],
-  },
-  {
     name: 'bench',
     usage: 'go-lambda-migrate bench FUNCTION [--vs FUNCTION[:QUALIFIER]]',
     summary: 'cold and warm benchmark: duration, billed duration, memory, init, cost',
@@ -46,11 +24,5 @@ export const PLANNED_COMMANDS: readonly Command[] = [
       { name: 'csv', type: 'boolean', description: 'CSV output' },
       { name: 'markdown', type: 'boolean', description: 'Markdown output' },
     ],
-  },
-  {
-    name: 'history',
-    usage: 'go-lambda-migrate history',
-    summary: 'journaled migrations and their state',
-    options: [],
   },
 ];

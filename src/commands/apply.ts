@@ -1,0 +1,116 @@
+import { join } from 'node:path';
+import { applyPlan, type ApplyEvent, type ApplyResult } from '../core/apply.js';
+import { planChanges, type Plan } from '../core/plan.js';
+import type { FunctionRef } from '../core/ports.js';
+import { UsageError } from '../errors.js';
+import { createFileJournal } from '../state/journal-fs.js';
+import { loadPlan } from '../state/plan-file.js';
+import { intOption } from '../cli/options.js';
+import type { Command, CommandContext } from './command.js';
+import { lambdaPortFor } from './aws-context.js';
+import { confirmMutation } from './confirm.js';
+import { makePlan, PLAN_OPTIONS, renderPlan } from './plan.js';
+
+/** The journal file of a function under the state folder. */
+export const journalPath = (stateDir: string) => (ref: FunctionRef) =>
+  join(stateDir, 'journal', ref.region, `${ref.name}.jsonl`);
+
+/** Plain progress lines for a stream of apply or rollback events. */
+export function logEvent(ctx: CommandContext, e: ApplyEvent): void {
+  const who = `${e.ref.region}/${e.ref.name}`;
+  switch (e.type) {
+    case 'function-start':
+      ctx.stderr.write(`${who}: starting\n`);
+      break;
+    case 'step-start':
+      ctx.stderr.write(`${who}: ${e.step}...\n`);
+      break;
+    case 'step-done':
+      ctx.stderr.write(`${who}: ${e.step} ${e.skipped ? 'already done' : 'done'}\n`);
+      break;
+    case 'warn':
+      ctx.stderr.write(`${who}: warning: ${e.message}\n`);
+      break;
+    case 'function-done':
+      ctx.stderr.write(`${who}: ${e.result.status}: ${e.result.message}\n`);
+      break;
+  }
+}
+
+/** Exit code for a set of results: 0 all fine, 3 when some failed or were rolled back, 1 when none succeeded. */
+export function exitCodeFor(results: readonly ApplyResult[]): number {
+  const bad = results.filter((r) => r.status === 'failed' || r.status === 'rolled-back').length;
+  if (bad === 0) return 0;
+  const good = results.filter((r) => r.status === 'migrated').length;
+  return good === 0 && bad === results.filter((r) => r.status !== 'skipped').length
+    ? bad === results.length
+      ? 1
+      : 3
+    : 3;
+}
+
+export const applyCommand: Command = {
+  name: 'apply',
+  usage: 'go-lambda-migrate apply [--plan FILE | FUNCTION... | --all] [--yes]',
+  summary: 'carry out a migration, journaled, with automatic rollback on failure',
+  details:
+    'With --plan, the saved plan is applied (refused for functions changed since); otherwise a plan is made first\n' +
+    'with the same options as `plan`. Run again after an interruption, it continues from the journal.',
+  options: [
+    { name: 'plan', type: 'string', value: 'FILE', description: 'a plan saved by plan --out' },
+    ...PLAN_OPTIONS,
+    {
+      name: 'verify-event',
+      type: 'string',
+      value: 'FILE',
+      description: 'invoke once after the switch with this event and require success',
+    },
+    {
+      name: 'no-verify',
+      type: 'boolean',
+      description: 'never invoke the function (the default without --verify-event)',
+    },
+    {
+      name: 'concurrency',
+      type: 'string',
+      value: 'N',
+      description: 'functions migrated at once (default 4)',
+    },
+  ],
+  async run(ctx: CommandContext): Promise<number> {
+    const planFile = ctx.values.plan as string | undefined;
+    if (planFile && (ctx.positionals.length > 0 || ctx.values.all))
+      throw new UsageError('give --plan FILE or functions to plan, not both.');
+    const concurrency = intOption(ctx.values, 'concurrency', 1, 64) ?? 4;
+    const plan: Plan = planFile ? await loadPlan(planFile) : await makePlan(ctx);
+    if (!planChanges(plan)) {
+      ctx.stderr.write(renderPlan(plan) + '\n');
+      if (ctx.globals.json) ctx.stdout.write(JSON.stringify({ results: [] }, null, 2) + '\n');
+      return 0;
+    }
+    if (!ctx.globals.json) ctx.stderr.write(renderPlan(plan) + '\n');
+    const count = plan.functions.filter((f) => !f.blocked && f.strategy !== 'none').length;
+    await confirmMutation(ctx, `Migrate ${count} function${count === 1 ? '' : 's'}?`);
+    let verifyEvent: unknown;
+    if (!ctx.values['no-verify'] && ctx.values['verify-event']) {
+      const { readFile } = await import('node:fs/promises');
+      verifyEvent = JSON.parse(await readFile(ctx.values['verify-event'] as string, 'utf8'));
+    }
+    const lambda = lambdaPortFor(ctx.globals);
+    const journal = createFileJournal(ctx.globals.stateDir);
+    let results: ApplyResult[] = [];
+    for await (const e of applyPlan(lambda, journal, plan.functions, {
+      concurrency,
+      journalPath: journalPath(ctx.globals.stateDir),
+      ...(verifyEvent !== undefined && { verifyEvent }),
+    })) {
+      if (e.type === 'done') results = e.results;
+      else logEvent(ctx, e);
+    }
+    if (ctx.globals.json) ctx.stdout.write(JSON.stringify({ results }, null, 2) + '\n');
+    else
+      for (const r of results)
+        ctx.stdout.write(`${r.status.padEnd(11)} ${r.region}/${r.functionName}: ${r.message}\n`);
+    return exitCodeFor(results);
+  },
+};

@@ -1,0 +1,56 @@
+import { open, readFile, readdir, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { JournalEntry, JournalPort } from '../core/journal.js';
+import type { FunctionRef } from '../core/ports.js';
+import { writeFileDurable } from '../sandbox/durable-files.js';
+
+/** Journals as fsync'd JSON lines under `stateDir/journal/REGION/NAME.jsonl`; blobs under `stateDir/blobs`. */
+export function createFileJournal(stateDir: string): JournalPort {
+  const file = (ref: FunctionRef) => join(stateDir, 'journal', ref.region, `${ref.name}.jsonl`);
+  return {
+    async append(ref, entry) {
+      await mkdir(join(stateDir, 'journal', ref.region), { recursive: true });
+      const handle = await open(file(ref), 'a', 0o600);
+      try {
+        await handle.write(JSON.stringify(entry) + '\n');
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    },
+    async read(ref) {
+      let text: string;
+      try {
+        text = await readFile(file(ref), 'utf8');
+      } catch {
+        return [];
+      }
+      const out: JournalEntry[] = [];
+      for (const line of text.split('\n')) {
+        if (!line.trim()) continue;
+        try {
+          out.push(JSON.parse(line) as JournalEntry);
+        } catch {
+          // A line torn by a crash was never acknowledged: the step it announced is redone.
+        }
+      }
+      return out;
+    },
+    async list() {
+      const out: FunctionRef[] = [];
+      const root = join(stateDir, 'journal');
+      for (const region of await readdir(root).catch(() => [] as string[])) {
+        for (const name of await readdir(join(root, region)).catch(() => [] as string[])) {
+          if (name.endsWith('.jsonl')) out.push({ region, name: name.slice(0, -'.jsonl'.length) });
+        }
+      }
+      return out.sort((a, b) => (`${a.region}/${a.name}` < `${b.region}/${b.name}` ? -1 : 1));
+    },
+    async saveBlob(ref, name, data) {
+      const path = join(stateDir, 'blobs', ref.region, ref.name, name);
+      await writeFileDurable(path, data);
+      return path;
+    },
+    loadBlob: (path) => readFile(path),
+  };
+}
