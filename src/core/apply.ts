@@ -9,7 +9,7 @@ import {
 } from './journal.js';
 import type { FunctionPlan } from './plan.js';
 import type { FunctionConfig, FunctionRef, LambdaPort } from './ports.js';
-import { rollbackFunction } from './rollback.js';
+import { isRuntimeBlocked, rollbackFunction } from './rollback.js';
 
 /** One function's result, as CLI.md's `apply --json` lists it. */
 export interface ApplyResult {
@@ -173,12 +173,26 @@ async function migrateOne(
             break;
           }
           await mark(step, 'start');
-          changed = true;
-          await lambda.updateCode(ref, {
-            zip: await journal.loadBlob(record.artifacts.bridge.path),
-            architecture: 'x86_64',
-            revisionId: c.revisionId,
-          });
+          const before = changed;
+          changed = true; // an ambiguous failure may still have changed the function: roll back to be safe
+          try {
+            await lambda.updateCode(ref, {
+              zip: await journal.loadBlob(record.artifacts.bridge.path),
+              architecture: 'x86_64',
+              revisionId: c.revisionId,
+            });
+          } catch (e) {
+            if (!isRuntimeBlocked(e)) throw e;
+            changed = before;
+            // Past the old runtime's block-update date its code cannot change: switch the configuration first.
+            emit({
+              type: 'warn',
+              ref,
+              message: `${record.from.runtime} code can no longer be updated, so no bridge: invocations fail until the new code is in place`,
+            });
+            await mark(step, 'skipped', { detail: 'old runtime blocked for updates' });
+            break;
+          }
           await lambda.waitUntilUpdated(ref);
           await mark(step, 'done');
           break;
