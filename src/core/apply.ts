@@ -108,9 +108,10 @@ async function migrateOne(
     if (phase === 'start') emit({ type: 'step-start', ref, step });
     else emit({ type: 'step-done', ref, step, skipped: phase === 'skipped' });
   };
+  // GetFunction, not GetFunctionConfiguration: it has its own, larger quota (100 req/s against 15).
   const current = async (): Promise<FunctionConfig> => {
     await lambda.waitUntilUpdated(ref);
-    return lambda.getConfiguration(ref);
+    return (await lambda.getFunction(ref)).config;
   };
 
   try {

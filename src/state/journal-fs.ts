@@ -4,6 +4,17 @@ import type { JournalEntry, JournalPort } from '../core/journal.js';
 import type { FunctionRef } from '../core/ports.js';
 import { writeFileDurable } from '../sandbox/durable-files.js';
 
+let appended = 0;
+
+/**
+ * For crash tests only: GO_LAMBDA_MIGRATE_TEST_KILL_AFTER=N makes the process SIGKILL itself right after
+ * its N-th journal line is on disk, the harshest moment a real crash can choose.
+ */
+function crashHook(): void {
+  const limit = Number(process.env.GO_LAMBDA_MIGRATE_TEST_KILL_AFTER ?? 0);
+  if (limit > 0 && ++appended >= limit) process.kill(process.pid, 'SIGKILL');
+}
+
 /** Journals as fsync'd JSON lines under `stateDir/journal/REGION/NAME.jsonl`; blobs under `stateDir/blobs`. */
 export function createFileJournal(stateDir: string): JournalPort {
   const file = (ref: FunctionRef) => join(stateDir, 'journal', ref.region, `${ref.name}.jsonl`);
@@ -17,6 +28,7 @@ export function createFileJournal(stateDir: string): JournalPort {
       } finally {
         await handle.close();
       }
+      crashHook();
     },
     async read(ref) {
       let text: string;
