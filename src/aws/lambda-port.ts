@@ -7,7 +7,7 @@ import {
   UpdateFunctionCodeCommand,
   UpdateFunctionConfigurationCommand,
   paginateListAliases,
-  paginateListFunctions,
+  ListFunctionsCommand,
   paginateListVersionsByFunction,
   waitUntilFunctionUpdatedV2,
   type FunctionConfiguration,
@@ -27,6 +27,8 @@ export interface AwsOptions {
   readonly retryMode?: 'standard' | 'adaptive';
   /** Region for calls that name none (the sandbox's default when --sandbox is used). */
   readonly fallbackRegion?: string;
+  /** Waits for a turn under the region's quota before each call (see core/pacing). */
+  readonly pace?: (region: string, kind: 'getFunction' | 'control' | 'none') => Promise<void>;
   /** Fixed credentials (the embedded sandbox accepts any); otherwise the standard provider chain. */
   readonly staticCredentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
 }
@@ -76,8 +78,15 @@ export function createLambdaPort(options: AwsOptions = {}): LambdaPort {
     FunctionName: ref.name,
     ...(ref.qualifier && { Qualifier: ref.qualifier }),
   });
-  const call = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
+  const pace = options.pace ?? (() => Promise.resolve());
+  const call = async <T>(
+    what: string,
+    fn: () => Promise<T>,
+    region?: string,
+    kind: 'getFunction' | 'control' | 'none' = 'control',
+  ): Promise<T> => {
     try {
+      if (region) await pace(region, kind);
       return await fn();
     } catch (e) {
       throw mapAwsError(e, what);
@@ -87,59 +96,86 @@ export function createLambdaPort(options: AwsOptions = {}): LambdaPort {
     listFunctions: (region, opts = {}) =>
       call(`ListFunctions in ${region}`, async () => {
         const out: FunctionConfig[] = [];
-        const pages = paginateListFunctions(
-          { client: client(region), pageSize: 50 },
-          opts.allVersions ? { FunctionVersion: 'ALL' } : {},
-        );
-        for await (const page of pages) for (const f of page.Functions ?? []) out.push(toConfig(f, region));
+        let marker: string | undefined;
+        do {
+          await pace(region, 'control'); // every page counts against the 15 req/s quota
+          const page = await client(region).send(
+            new ListFunctionsCommand({
+              MaxItems: 50,
+              ...(marker && { Marker: marker }),
+              ...(opts.allVersions && { FunctionVersion: 'ALL' }),
+            }),
+          );
+          for (const f of page.Functions ?? []) out.push(toConfig(f, region));
+          marker = page.NextMarker;
+        } while (marker);
         return out;
       }),
     getConfiguration: (ref) =>
-      call(`GetFunctionConfiguration ${ref.name} in ${ref.region}`, async () =>
-        toConfig(await client(ref.region).send(new GetFunctionConfigurationCommand(named(ref))), ref.region),
+      call(
+        `GetFunctionConfiguration ${ref.name} in ${ref.region}`,
+        async () =>
+          toConfig(
+            await client(ref.region).send(new GetFunctionConfigurationCommand(named(ref))),
+            ref.region,
+          ),
+        ref.region,
+        'control',
       ),
     updateCode: (ref, u) =>
-      call(`UpdateFunctionCode ${ref.name} in ${ref.region}`, async () =>
-        toConfig(
-          await client(ref.region).send(
-            new UpdateFunctionCodeCommand({
-              FunctionName: ref.name,
-              ZipFile: u.zip,
-              ...(u.architecture && { Architectures: [u.architecture] }),
-              ...(u.revisionId && { RevisionId: u.revisionId }),
-              ...(u.publish && { Publish: true }),
-            }),
+      call(
+        `UpdateFunctionCode ${ref.name} in ${ref.region}`,
+        async () =>
+          toConfig(
+            await client(ref.region).send(
+              new UpdateFunctionCodeCommand({
+                FunctionName: ref.name,
+                ZipFile: u.zip,
+                ...(u.architecture && { Architectures: [u.architecture] }),
+                ...(u.revisionId && { RevisionId: u.revisionId }),
+                ...(u.publish && { Publish: true }),
+              }),
+            ),
+            ref.region,
           ),
-          ref.region,
-        ),
+        ref.region,
+        'control',
       ),
     updateConfiguration: (ref, u) =>
-      call(`UpdateFunctionConfiguration ${ref.name} in ${ref.region}`, async () =>
-        toConfig(
-          await client(ref.region).send(
-            new UpdateFunctionConfigurationCommand({
-              FunctionName: ref.name,
-              ...(u.runtime && { Runtime: u.runtime as never }),
-              ...(u.handler && { Handler: u.handler }),
-              ...(u.revisionId && { RevisionId: u.revisionId }),
-            }),
+      call(
+        `UpdateFunctionConfiguration ${ref.name} in ${ref.region}`,
+        async () =>
+          toConfig(
+            await client(ref.region).send(
+              new UpdateFunctionConfigurationCommand({
+                FunctionName: ref.name,
+                ...(u.runtime && { Runtime: u.runtime as never }),
+                ...(u.handler && { Handler: u.handler }),
+                ...(u.revisionId && { RevisionId: u.revisionId }),
+              }),
+            ),
+            ref.region,
           ),
-          ref.region,
-        ),
+        ref.region,
+        'control',
       ),
     publishVersion: (ref, o) =>
-      call(`PublishVersion ${ref.name} in ${ref.region}`, async () =>
-        toConfig(
-          await client(ref.region).send(
-            new PublishVersionCommand({
-              FunctionName: ref.name,
-              ...(o.description && { Description: o.description }),
-              ...(o.codeSha256 && { CodeSha256: o.codeSha256 }),
-              ...(o.revisionId && { RevisionId: o.revisionId }),
-            }),
+      call(
+        `PublishVersion ${ref.name} in ${ref.region}`,
+        async () =>
+          toConfig(
+            await client(ref.region).send(
+              new PublishVersionCommand({
+                FunctionName: ref.name,
+                ...(o.description && { Description: o.description }),
+                ...(o.codeSha256 && { CodeSha256: o.codeSha256 }),
+                ...(o.revisionId && { RevisionId: o.revisionId }),
+              }),
+            ),
+            ref.region,
           ),
-          ref.region,
-        ),
+        ref.region,
+        'control',
       ),
     waitUntilUpdated: (ref, maxWaitSeconds = 300) =>
       call(`waiting for ${ref.name} in ${ref.region} to finish updating`, async () => {
@@ -162,35 +198,47 @@ export function createLambdaPort(options: AwsOptions = {}): LambdaPort {
         };
       }),
     listAliases: (ref) =>
-      call(`ListAliases ${ref.name} in ${ref.region}`, async () => {
-        const out: AliasInfo[] = [];
-        for await (const page of paginateListAliases(
-          { client: client(ref.region) },
-          { FunctionName: ref.name },
-        )) {
-          for (const a of page.Aliases ?? []) {
-            out.push({
-              name: a.Name ?? '',
-              functionVersion: a.FunctionVersion ?? '',
-              weights: a.RoutingConfig?.AdditionalVersionWeights ?? {},
-            });
+      call(
+        `ListAliases ${ref.name} in ${ref.region}`,
+        async () => {
+          const out: AliasInfo[] = [];
+          for await (const page of paginateListAliases(
+            { client: client(ref.region) },
+            { FunctionName: ref.name },
+          )) {
+            for (const a of page.Aliases ?? []) {
+              out.push({
+                name: a.Name ?? '',
+                functionVersion: a.FunctionVersion ?? '',
+                weights: a.RoutingConfig?.AdditionalVersionWeights ?? {},
+              });
+            }
           }
-        }
-        return out;
-      }),
+          return out;
+        },
+        ref.region,
+        'control',
+      ),
     listVersions: (ref) =>
-      call(`ListVersionsByFunction ${ref.name} in ${ref.region}`, async () => {
-        const out: string[] = [];
-        for await (const page of paginateListVersionsByFunction(
-          { client: client(ref.region) },
-          { FunctionName: ref.name },
-        )) {
-          for (const v of page.Versions ?? []) if (v.Version && v.Version !== '$LATEST') out.push(v.Version);
-        }
-        return out;
-      }),
+      call(
+        `ListVersionsByFunction ${ref.name} in ${ref.region}`,
+        async () => {
+          const out: string[] = [];
+          for await (const page of paginateListVersionsByFunction(
+            { client: client(ref.region) },
+            { FunctionName: ref.name },
+          )) {
+            for (const v of page.Versions ?? [])
+              if (v.Version && v.Version !== '$LATEST') out.push(v.Version);
+          }
+          return out;
+        },
+        ref.region,
+        'control',
+      ),
     async getFunction(ref: FunctionRef): Promise<FunctionWithCode> {
       try {
+        await pace(ref.region, 'getFunction');
         const out = await client(ref.region).send(
           new GetFunctionCommand({
             FunctionName: ref.name,

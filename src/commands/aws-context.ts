@@ -1,4 +1,5 @@
 import { createLambdaPort } from '../aws/lambda-port.js';
+import { quotaPacer } from '../core/pacing.js';
 import type { LambdaPort } from '../core/ports.js';
 import { UsageError, UserError } from '../errors.js';
 import type { GlobalOptions } from '../cli/global.js';
@@ -6,6 +7,7 @@ import type { GlobalOptions } from '../cli/global.js';
 /** The real Lambda port for the command line's global options. */
 export function lambdaPortFor(globals: GlobalOptions): LambdaPort {
   return createLambdaPort({
+    pace: quotaPacer(),
     ...(globals.profile && { profile: globals.profile }),
     ...(globals.endpointUrl && { endpointUrl: globals.endpointUrl }),
     ...(globals.sandbox && {
