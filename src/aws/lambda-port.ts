@@ -70,6 +70,25 @@ export function createLambdaPort(options: AwsOptions = {}): LambdaPort {
         ...(options.endpointUrl && { endpoint: options.endpointUrl }),
         ...(options.staticCredentials && { credentials: options.staticCredentials }),
       });
+      if (options.pace) {
+        const pace = options.pace;
+        // Every attempt of every call (retries, pages and waiter polls included) waits for its quota.
+        c.middlewareStack.add(
+          (next, context) => async (args) => {
+            const command = context.commandName ?? '';
+            await pace(
+              region,
+              command === 'GetFunctionCommand'
+                ? 'getFunction'
+                : command === 'InvokeCommand'
+                  ? 'none'
+                  : 'control',
+            );
+            return next(args);
+          },
+          { step: 'finalizeRequest', priority: 'low', name: 'quotaPacing' },
+        );
+      }
       clients.set(region, c);
     }
     return c;
@@ -78,15 +97,8 @@ export function createLambdaPort(options: AwsOptions = {}): LambdaPort {
     FunctionName: ref.name,
     ...(ref.qualifier && { Qualifier: ref.qualifier }),
   });
-  const pace = options.pace ?? (() => Promise.resolve());
-  const call = async <T>(
-    what: string,
-    fn: () => Promise<T>,
-    region?: string,
-    kind: 'getFunction' | 'control' | 'none' = 'control',
-  ): Promise<T> => {
+  const call = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
     try {
-      if (region) await pace(region, kind);
       return await fn();
     } catch (e) {
       throw mapAwsError(e, what);
@@ -98,7 +110,6 @@ export function createLambdaPort(options: AwsOptions = {}): LambdaPort {
         const out: FunctionConfig[] = [];
         let marker: string | undefined;
         do {
-          await pace(region, 'control'); // every page counts against the 15 req/s quota
           const page = await client(region).send(
             new ListFunctionsCommand({
               MaxItems: 50,
@@ -112,75 +123,56 @@ export function createLambdaPort(options: AwsOptions = {}): LambdaPort {
         return out;
       }),
     getConfiguration: (ref) =>
-      call(
-        `GetFunctionConfiguration ${ref.name} in ${ref.region}`,
-        async () =>
-          toConfig(
-            await client(ref.region).send(new GetFunctionConfigurationCommand(named(ref))),
-            ref.region,
-          ),
-        ref.region,
-        'control',
+      call(`GetFunctionConfiguration ${ref.name} in ${ref.region}`, async () =>
+        toConfig(await client(ref.region).send(new GetFunctionConfigurationCommand(named(ref))), ref.region),
       ),
     updateCode: (ref, u) =>
-      call(
-        `UpdateFunctionCode ${ref.name} in ${ref.region}`,
-        async () =>
-          toConfig(
-            await client(ref.region).send(
-              new UpdateFunctionCodeCommand({
-                FunctionName: ref.name,
-                ZipFile: u.zip,
-                ...(u.architecture && { Architectures: [u.architecture] }),
-                ...(u.revisionId && { RevisionId: u.revisionId }),
-                ...(u.publish && { Publish: true }),
-              }),
-            ),
-            ref.region,
+      call(`UpdateFunctionCode ${ref.name} in ${ref.region}`, async () =>
+        toConfig(
+          await client(ref.region).send(
+            new UpdateFunctionCodeCommand({
+              FunctionName: ref.name,
+              ZipFile: u.zip,
+              ...(u.architecture && { Architectures: [u.architecture] }),
+              ...(u.revisionId && { RevisionId: u.revisionId }),
+              ...(u.publish && { Publish: true }),
+            }),
           ),
-        ref.region,
-        'control',
+          ref.region,
+        ),
       ),
     updateConfiguration: (ref, u) =>
-      call(
-        `UpdateFunctionConfiguration ${ref.name} in ${ref.region}`,
-        async () =>
-          toConfig(
-            await client(ref.region).send(
-              new UpdateFunctionConfigurationCommand({
-                FunctionName: ref.name,
-                ...(u.runtime && { Runtime: u.runtime as never }),
-                ...(u.handler && { Handler: u.handler }),
-                ...(u.revisionId && { RevisionId: u.revisionId }),
-              }),
-            ),
-            ref.region,
+      call(`UpdateFunctionConfiguration ${ref.name} in ${ref.region}`, async () =>
+        toConfig(
+          await client(ref.region).send(
+            new UpdateFunctionConfigurationCommand({
+              FunctionName: ref.name,
+              ...(u.runtime && { Runtime: u.runtime as never }),
+              ...(u.handler && { Handler: u.handler }),
+              ...(u.revisionId && { RevisionId: u.revisionId }),
+            }),
           ),
-        ref.region,
-        'control',
+          ref.region,
+        ),
       ),
     publishVersion: (ref, o) =>
-      call(
-        `PublishVersion ${ref.name} in ${ref.region}`,
-        async () =>
-          toConfig(
-            await client(ref.region).send(
-              new PublishVersionCommand({
-                FunctionName: ref.name,
-                ...(o.description && { Description: o.description }),
-                ...(o.codeSha256 && { CodeSha256: o.codeSha256 }),
-                ...(o.revisionId && { RevisionId: o.revisionId }),
-              }),
-            ),
-            ref.region,
+      call(`PublishVersion ${ref.name} in ${ref.region}`, async () =>
+        toConfig(
+          await client(ref.region).send(
+            new PublishVersionCommand({
+              FunctionName: ref.name,
+              ...(o.description && { Description: o.description }),
+              ...(o.codeSha256 && { CodeSha256: o.codeSha256 }),
+              ...(o.revisionId && { RevisionId: o.revisionId }),
+            }),
           ),
-        ref.region,
-        'control',
+          ref.region,
+        ),
       ),
     waitUntilUpdated: (ref, maxWaitSeconds = 300) =>
       call(`waiting for ${ref.name} in ${ref.region} to finish updating`, async () => {
         await waitUntilFunctionUpdatedV2(
-          { client: client(ref.region), maxWaitTime: maxWaitSeconds, minDelay: 1, maxDelay: 5 },
+          { client: client(ref.region), maxWaitTime: maxWaitSeconds, minDelay: 0.5, maxDelay: 5 },
           named(ref),
         );
       }),
@@ -198,47 +190,35 @@ export function createLambdaPort(options: AwsOptions = {}): LambdaPort {
         };
       }),
     listAliases: (ref) =>
-      call(
-        `ListAliases ${ref.name} in ${ref.region}`,
-        async () => {
-          const out: AliasInfo[] = [];
-          for await (const page of paginateListAliases(
-            { client: client(ref.region) },
-            { FunctionName: ref.name },
-          )) {
-            for (const a of page.Aliases ?? []) {
-              out.push({
-                name: a.Name ?? '',
-                functionVersion: a.FunctionVersion ?? '',
-                weights: a.RoutingConfig?.AdditionalVersionWeights ?? {},
-              });
-            }
+      call(`ListAliases ${ref.name} in ${ref.region}`, async () => {
+        const out: AliasInfo[] = [];
+        for await (const page of paginateListAliases(
+          { client: client(ref.region) },
+          { FunctionName: ref.name },
+        )) {
+          for (const a of page.Aliases ?? []) {
+            out.push({
+              name: a.Name ?? '',
+              functionVersion: a.FunctionVersion ?? '',
+              weights: a.RoutingConfig?.AdditionalVersionWeights ?? {},
+            });
           }
-          return out;
-        },
-        ref.region,
-        'control',
-      ),
+        }
+        return out;
+      }),
     listVersions: (ref) =>
-      call(
-        `ListVersionsByFunction ${ref.name} in ${ref.region}`,
-        async () => {
-          const out: string[] = [];
-          for await (const page of paginateListVersionsByFunction(
-            { client: client(ref.region) },
-            { FunctionName: ref.name },
-          )) {
-            for (const v of page.Versions ?? [])
-              if (v.Version && v.Version !== '$LATEST') out.push(v.Version);
-          }
-          return out;
-        },
-        ref.region,
-        'control',
-      ),
+      call(`ListVersionsByFunction ${ref.name} in ${ref.region}`, async () => {
+        const out: string[] = [];
+        for await (const page of paginateListVersionsByFunction(
+          { client: client(ref.region) },
+          { FunctionName: ref.name },
+        )) {
+          for (const v of page.Versions ?? []) if (v.Version && v.Version !== '$LATEST') out.push(v.Version);
+        }
+        return out;
+      }),
     async getFunction(ref: FunctionRef): Promise<FunctionWithCode> {
       try {
-        await pace(ref.region, 'getFunction');
         const out = await client(ref.region).send(
           new GetFunctionCommand({
             FunctionName: ref.name,

@@ -35,6 +35,7 @@ export const rollbackCommand: Command = {
     await confirmMutation(ctx, `Roll back ${refs.length} function${refs.length === 1 ? '' : 's'}?`);
     const lambda = lambdaPortFor(ctx.globals);
     const results: ApplyResult[] = [];
+    let stopped = false;
     for (const ref of refs) {
       const state = latestMigration(await journal.read(ref));
       const base = {
@@ -65,6 +66,7 @@ export const rollbackCommand: Command = {
           ),
         );
         const status = rb.status === 'failed' ? 'failed' : 'rolled-back';
+        stopped ||= rb.status === 'stopped';
         results.push({ ...base, status, message: rb.message });
       } catch (e) {
         results.push({
@@ -80,6 +82,8 @@ export const rollbackCommand: Command = {
       for (const r of results)
         ctx.stdout.write(`${r.status.padEnd(11)} ${r.region}/${r.functionName}: ${r.message}\n`);
     const failed = results.some((r) => r.status === 'failed');
+    // Stopped on provided.* (the old runtime is refused): working, but not what was asked: exit 3.
+    if (!failed && stopped) return 3;
     return failed
       ? exitCodeFor(
           results.map((r) => ({ ...r, status: r.status === 'rolled-back' ? 'migrated' : r.status })),

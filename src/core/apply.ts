@@ -136,12 +136,18 @@ async function migrateOne(
           const got = await lambda.getFunction(ref);
           if (got.config.codeSha256 !== record.from.codeSha256)
             throw new Refused('the function changed before its backup: plan again');
-          const zip = await lambda.downloadCode(got.codeLocation);
-          if (sha(zip) !== record.from.codeSha256)
-            throw new Refused('the downloaded code does not match CodeSha256: try again');
-          const path = await journal.saveBlob(ref, `${id}-original.zip`, zip);
-          if (sha(await journal.loadBlob(path)) !== record.from.codeSha256)
-            throw new Refused(`the backup written to ${path} does not read back intact`);
+          // A verified copy of exactly this code may already be on disk (functions deployed from one zip).
+          let path = await journal.findBlob(record.from.codeSha256);
+          let size = path ? (await journal.loadBlob(path)).length : 0;
+          if (!path) {
+            const zip = await lambda.downloadCode(got.codeLocation);
+            if (sha(zip) !== record.from.codeSha256)
+              throw new Refused('the downloaded code does not match CodeSha256: try again');
+            path = await journal.saveBlob(ref, `${id}-original.zip`, zip);
+            if (sha(await journal.loadBlob(path)) !== record.from.codeSha256)
+              throw new Refused(`the backup written to ${path} does not read back intact`);
+            size = zip.length;
+          }
           let version: string | undefined;
           try {
             version = (
@@ -159,7 +165,7 @@ async function migrateOne(
             });
           }
           await mark(step, 'done', {
-            backup: { path, sha256: record.from.codeSha256, size: zip.length, ...(version && { version }) },
+            backup: { path, sha256: record.from.codeSha256, size, ...(version && { version }) },
           });
           break;
         }

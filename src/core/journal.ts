@@ -72,6 +72,8 @@ export interface JournalPort {
   saveBlob(ref: FunctionRef, name: string, data: Buffer): Promise<string>;
   /** Reads a stored blob. */
   loadBlob(path: string): Promise<Buffer>;
+  /** The path of a stored blob with this (base64) SHA-256, verified by reading it back, or undefined. */
+  findBlob(sha256: string): Promise<string | undefined>;
 }
 
 /** Where a function's latest migration stands, folded from its journal. */

@@ -33,6 +33,12 @@ export class RateLimiter {
 /** Lambda's control-plane quotas per region, in requests a second (AWS-FACTS). */
 export const LAMBDA_QUOTAS = { getFunction: 100, control: 15 } as const;
 
+/**
+ * The share of a quota the pacer uses: running exactly at the quota leaves its bucket empty, so any jitter
+ * on the way (a busy event loop, the network) turns into 429s and backoff.
+ */
+const HEADROOM = 0.93;
+
 /** Which quota a call counts against. */
 export type QuotaKind = 'getFunction' | 'control' | 'none';
 
@@ -50,7 +56,7 @@ export function quotaPacer(
     const key = `${region}/${kind}`;
     let l = limiters.get(key);
     if (!l) {
-      l = new RateLimiter(quotas[kind]);
+      l = new RateLimiter(quotas[kind] * HEADROOM, Math.max(1, Math.floor(quotas[kind] * HEADROOM)));
       limiters.set(key, l);
     }
     await l.take();

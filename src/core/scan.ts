@@ -82,7 +82,7 @@ export async function* scanFunctions(
   const channel = new EventChannel<ScanEvent>();
   const functions: Candidate[] = [];
   const errors: { region: string; message: string }[] = [];
-  const work = mapLimit(options.regions, options.regionConcurrency ?? 8, async (region) => {
+  const work = mapLimit(options.regions, options.regionConcurrency ?? 32, async (region) => {
     channel.push({ type: 'region-start', region });
     try {
       const all = await port.listFunctions(region, { allVersions: options.allVersions === true });

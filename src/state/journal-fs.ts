@@ -1,4 +1,5 @@
-import { open, readFile, readdir, mkdir } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { open, readFile, readdir, mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JournalEntry, JournalPort } from '../core/journal.js';
 import type { FunctionRef } from '../core/ports.js';
@@ -15,7 +16,7 @@ function crashHook(): void {
   if (limit > 0 && ++appended >= limit) process.kill(process.pid, 'SIGKILL');
 }
 
-/** Journals as fsync'd JSON lines under `stateDir/journal/REGION/NAME.jsonl`; blobs under `stateDir/blobs`. */
+/** Journals as fsync'd JSON lines under `stateDir/journal/REGION/NAME.jsonl`; blobs by SHA-256 under `stateDir/blobs`. */
 export function createFileJournal(stateDir: string): JournalPort {
   const file = (ref: FunctionRef) => join(stateDir, 'journal', ref.region, `${ref.name}.jsonl`);
   return {
@@ -58,11 +59,19 @@ export function createFileJournal(stateDir: string): JournalPort {
       }
       return out.sort((a, b) => (`${a.region}/${a.name}` < `${b.region}/${b.name}` ? -1 : 1));
     },
-    async saveBlob(ref, name, data) {
-      const path = join(stateDir, 'blobs', ref.region, ref.name, name);
-      await writeFileDurable(path, data);
+    async saveBlob(_ref, _name, data) {
+      // Stored by content: functions deployed from the same zip share one backup and one artifact on disk.
+      const path = join(stateDir, 'blobs', `${createHash('sha256').update(data).digest('hex')}.zip`);
+      const existing = await stat(path).catch(() => undefined);
+      if (existing?.size !== data.length) await writeFileDurable(path, data);
       return path;
     },
     loadBlob: (path) => readFile(path),
+    async findBlob(sha256) {
+      const hex = Buffer.from(sha256, 'base64').toString('hex');
+      const path = join(stateDir, 'blobs', `${hex}.zip`);
+      const data = await readFile(path).catch(() => undefined);
+      return data && createHash('sha256').update(data).digest('base64') === sha256 ? path : undefined;
+    },
   };
 }

@@ -34,10 +34,13 @@ export async function savePlan(plan: Plan, file: string): Promise<void> {
   const dir = `${file}.artifacts`;
   await mkdir(dir, { recursive: true });
   const files = new Map<Artifact, string>();
+  const written = new Set<string>();
   for (const f of plan.functions) {
     for (const [kind, a] of Object.entries<Artifact>(f.artifacts)) {
-      const name = `${f.region}-${f.functionName}-${kind}.zip`;
-      await writeFile(join(dir, name), a.zip);
+      // Named by content: functions deployed from the same code share one file.
+      const name = `${kind}-${createHash('sha256').update(a.zip).digest('hex').slice(0, 32)}.zip`;
+      if (!written.has(name)) await writeFile(join(dir, name), a.zip);
+      written.add(name);
       files.set(a, join(basename(dir), name));
     }
   }
@@ -60,9 +63,15 @@ export async function loadPlan(file: string): Promise<Plan> {
   if (doc.version !== 1 || !Array.isArray(doc.functions))
     throw new UserError(`${file} is not a plan of this tool (version 1).`);
   const functions: FunctionPlan[] = [];
+  const loaded = new Map<string, Artifact>();
   for (const f of doc.functions) {
     const artifacts: Record<string, Artifact> = {};
     for (const [kind, a] of Object.entries(f.artifacts ?? {})) {
+      const cached = loaded.get(a.file);
+      if (cached) {
+        artifacts[kind] = cached;
+        continue;
+      }
       const zip = await readFile(join(dirname(file), a.file)).catch(() => {
         throw new UserError(
           `the plan's artifact ${a.file} is missing.`,
@@ -76,6 +85,7 @@ export async function loadPlan(file: string): Promise<Plan> {
         );
       }
       artifacts[kind] = { zip, sha256: a.sha256, size: a.size, architecture: a.architecture };
+      loaded.set(a.file, artifacts[kind]);
     }
     functions.push({ ...f, artifacts });
   }
