@@ -10,57 +10,18 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LambdaClient, ListFunctionsCommand, GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { writeZip } from '../dist/archive/zip-write.js';
+import { BENCH_REGIONS, pct, startSandbox } from './lib.mjs';
 
 const { values } = parseArgs({ options: { functions: { type: 'string' }, regions: { type: 'string' } } });
 const FUNCTIONS = Number(values.functions ?? 10_000);
 const REGION_COUNT = Number(values.regions ?? 17);
-const REGIONS = [
-  'us-east-1',
-  'us-east-2',
-  'us-west-1',
-  'us-west-2',
-  'ca-central-1',
-  'eu-west-1',
-  'eu-west-2',
-  'eu-west-3',
-  'eu-central-1',
-  'eu-north-1',
-  'ap-south-1',
-  'ap-northeast-1',
-  'ap-northeast-2',
-  'ap-northeast-3',
-  'ap-southeast-1',
-  'ap-southeast-2',
-  'sa-east-1',
-].slice(0, REGION_COUNT);
-const CLI = new URL('../dist/cli.js', import.meta.url).pathname;
+const REGIONS = BENCH_REGIONS.slice(0, REGION_COUNT);
 
-const pct = (xs, p) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-};
 const fmt = (n, d = 2) => Number(n).toFixed(d);
 const auth = (region) =>
   `AWS4-HMAC-SHA256 Credential=AKID/20260101/${region}/lambda/aws4_request, SignedHeaders=host, Signature=0`;
 
-function startProcess(args) {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const child = spawn(process.execPath, [CLI, 'sandbox', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stderr.on('data', (d) => (err += d));
-    child.on('exit', (code) => reject(new Error(`sandbox exited ${code}: ${err}`)));
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = /^sandbox listening on (\S+)\n/.exec(out);
-      if (m) {
-        child.removeAllListeners('exit');
-        resolve({ child, url: m[1], ms: performance.now() - t0 });
-      }
-    });
-  });
-}
+const startProcess = startSandbox;
 const stopProcess = (child) =>
   new Promise((r) => {
     child.once('exit', r);

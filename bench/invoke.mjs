@@ -13,14 +13,13 @@ import { findGo, goBuild } from '../dist/golang/go-toolchain.js';
 import { emulatorFor } from '../dist/sandbox/exec/emulation.js';
 import { parseReport } from '../dist/sandbox/exec/report.js';
 import { buildDemoBinary, defaultBuildCache, DEMO_FUNCTIONS } from '../dist/sandbox/seed.js';
+import { pct, startSandbox } from './lib.mjs';
 
 const { values } = parseArgs({ options: { warm: { type: 'string' }, cold: { type: 'string' } } });
 const WARM = Number(values.warm ?? 2000);
 const COLD = Number(values.cold ?? 20);
 const LOCALSTACK_COLD_MS = 700; // LocalStack's published cold start on Linux (Docker), 0.7-0.87 s
 
-const pct = (xs, p) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 const fmt = (n, d = 2) => Number(n).toFixed(d);
 const work = mkdtempSync(join(tmpdir(), 'glm-bench-invoke-'));
 
@@ -67,32 +66,14 @@ async function bareSpawnToFirstGet(binaryPath, runs) {
 
 // The sandbox runs as its own process, as `go-lambda-migrate sandbox` does, so the SDK client here does not
 // share its event loop.
-const CLI = new URL('../dist/cli.js', import.meta.url).pathname;
-const proc = spawn(
-  process.execPath,
-  [CLI, 'sandbox', '--no-seed', '--no-throttle', '--update-delay-ms', '0', '--data-dir', join(work, 'data')],
-  {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  },
-);
-const sandbox = await new Promise((resolve, reject) => {
-  let out = '';
-  proc.on('exit', (code) => reject(new Error(`sandbox exited ${code}`)));
-  proc.stdout.on('data', (d) => {
-    out += d;
-    const m = /^sandbox listening on (\S+)\n/.exec(out);
-    if (m)
-      resolve({
-        url: m[1],
-        close: () =>
-          new Promise((r) => {
-            proc.removeAllListeners('exit');
-            proc.once('exit', r);
-            proc.kill('SIGTERM');
-          }),
-      });
-  });
-});
+const sandbox = await startSandbox([
+  '--no-seed',
+  '--no-throttle',
+  '--update-delay-ms',
+  '0',
+  '--data-dir',
+  join(work, 'data'),
+]);
 const client = new LambdaClient({
   endpoint: sandbox.url,
   region: 'us-east-1',
@@ -223,7 +204,7 @@ try {
     results.armWarmRoundTripP50 = pct(armWarm.rt, 50);
   }
 } finally {
-  await sandbox.close();
+  await sandbox.stop();
   rmSync(work, { recursive: true, force: true });
 }
 

@@ -5,7 +5,7 @@
 //    each candidate; regions in parallel), and the same scan region by region.
 // 2. apply of M go1.x functions with --update-delay-ms 1000: its time against the bound set by 15 req/s for the
 //    mutating calls and the waits for Successful.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
@@ -17,6 +17,7 @@ import { scanFunctions } from '../dist/core/scan.js';
 import { writeZip } from '../dist/archive/zip-write.js';
 import { findGo } from '../dist/golang/go-toolchain.js';
 import { buildDemoBinary, defaultBuildCache, DEMO_FUNCTIONS } from '../dist/sandbox/seed.js';
+import { BENCH_REGIONS, CLI, startSandbox } from './lib.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -30,53 +31,11 @@ const N = Number(values.functions ?? 10_000);
 const R = Number(values.regions ?? 17);
 const M = Number(values.apply ?? 50);
 const LATENCY = 50;
-const REGIONS = [
-  'us-east-1',
-  'us-east-2',
-  'us-west-1',
-  'us-west-2',
-  'ca-central-1',
-  'eu-west-1',
-  'eu-west-2',
-  'eu-west-3',
-  'eu-central-1',
-  'eu-north-1',
-  'ap-south-1',
-  'ap-northeast-1',
-  'ap-northeast-2',
-  'ap-northeast-3',
-  'ap-southeast-1',
-  'ap-southeast-2',
-  'sa-east-1',
-].slice(0, R);
-const CLI = new URL('../dist/cli.js', import.meta.url).pathname;
+const REGIONS = BENCH_REGIONS.slice(0, R);
 const work = mkdtempSync(join(tmpdir(), 'glm-bench-migrate-'));
 const fmt = (n, d = 2) => Number(n).toFixed(d);
 
-function sandbox(args) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'sandbox', '--no-seed', ...args], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.on('exit', (c) => reject(new Error(`sandbox exited ${c}`)));
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = /^sandbox listening on (\S+)\n/.exec(out);
-      if (m) {
-        child.removeAllListeners('exit');
-        resolve({
-          url: m[1],
-          stop: () =>
-            new Promise((r) => {
-              child.once('exit', r);
-              child.kill('SIGTERM');
-            }),
-        });
-      }
-    });
-  });
-}
+const sandbox = startSandbox;
 const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
 const importFn = (url, region, body) =>
   new Promise((resolve, reject) => {
@@ -169,7 +128,14 @@ try {
   }
   // ---- apply --------------------------------------------------------------------------------------------
   const applyDir = join(work, 'apply');
-  sb = await sandbox(['--update-delay-ms', '1000', '--data-dir', applyDir, '--access-log', '/tmp/apply-access.log']);
+  sb = await sandbox([
+    '--update-delay-ms',
+    '1000',
+    '--data-dir',
+    applyDir,
+    '--access-log',
+    '/tmp/apply-access.log',
+  ]);
   for (let i = 0; i < M; i++) {
     await importFn(sb.url, 'eu-west-1', {
       FunctionName: `m-${String(i).padStart(3, '0')}`,

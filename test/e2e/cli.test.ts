@@ -46,7 +46,7 @@ describe('the command line', () => {
   });
 
   it('commands not built yet say so and exit 1', async () => {
-    for (const c of ['scan', 'plan', 'apply', 'rollback', 'bench', 'history']) {
+    for (const c of ['bench']) {
       const r = await runCli([c]);
       expect(r.code, c).toBe(1);
       expect(r.stderr).toContain(`'${c}' is not built yet`);
