@@ -9,6 +9,7 @@ import { intOption } from '../cli/options.js';
 import type { Command, CommandContext } from './command.js';
 import { lambdaPortFor } from './aws-context.js';
 import { confirmMutation } from './confirm.js';
+import { createFeed, showProgress } from '../ui/progress/run-progress.js';
 import { makePlan, PLAN_OPTIONS, renderPlan } from './plan.js';
 
 /** The journal file of a function under the state folder. */
@@ -35,6 +36,28 @@ export function logEvent(ctx: CommandContext, e: ApplyEvent): void {
       ctx.stderr.write(`${who}: ${e.result.status}: ${e.result.message}\n`);
       break;
   }
+}
+
+/**
+ * Where progress goes: in a terminal (and not --json), the Ink view on stderr; otherwise plain lines on stderr.
+ */
+export function progressOutput(
+  ctx: CommandContext,
+  title: string,
+): { event(e: ApplyEvent): void; end(): Promise<void> } {
+  const stream = process.stderr;
+  if (ctx.globals.json || !stream.isTTY || ctx.stderr !== stream) {
+    return { event: (e) => logEvent(ctx, e), end: () => Promise.resolve() };
+  }
+  const feed = createFeed();
+  const shown = showProgress(feed, title, stream);
+  return {
+    event: (e) => feed.push(e),
+    end: async () => {
+      feed.end();
+      await shown;
+    },
+  };
 }
 
 /** Exit code for a set of results: 0 all fine, 3 when some failed or were rolled back, 1 when none succeeded. */
@@ -99,14 +122,16 @@ export const applyCommand: Command = {
     const lambda = lambdaPortFor(ctx.globals);
     const journal = createFileJournal(ctx.globals.stateDir);
     let results: ApplyResult[] = [];
+    const view = progressOutput(ctx, 'migrating');
     for await (const e of applyPlan(lambda, journal, plan.functions, {
       concurrency,
       journalPath: journalPath(ctx.globals.stateDir),
       ...(verifyEvent !== undefined && { verifyEvent }),
     })) {
       if (e.type === 'done') results = e.results;
-      else logEvent(ctx, e);
+      else view.event(e);
     }
+    await view.end();
     if (ctx.globals.json) ctx.stdout.write(JSON.stringify({ results }, null, 2) + '\n');
     else
       for (const r of results)

@@ -7,7 +7,7 @@ import { createFileJournal } from '../state/journal-fs.js';
 import type { Command, CommandContext } from './command.js';
 import { lambdaPortFor } from './aws-context.js';
 import { confirmMutation } from './confirm.js';
-import { exitCodeFor, journalPath, logEvent } from './apply.js';
+import { exitCodeFor, journalPath, progressOutput } from './apply.js';
 
 export const rollbackCommand: Command = {
   name: 'rollback',
@@ -35,6 +35,7 @@ export const rollbackCommand: Command = {
     await confirmMutation(ctx, `Roll back ${refs.length} function${refs.length === 1 ? '' : 's'}?`);
     const lambda = lambdaPortFor(ctx.globals);
     const results: ApplyResult[] = [];
+    const view = progressOutput(ctx, 'rolling back');
     let stopped = false;
     for (const ref of refs) {
       const state = latestMigration(await journal.read(ref));
@@ -55,11 +56,10 @@ export const rollbackCommand: Command = {
         });
         continue;
       }
-      logEvent(ctx, { type: 'function-start', ref });
+      view.event({ type: 'function-start', ref });
       try {
         const rb = await rollbackFunction(lambda, journal, ref, state, 'rollback requested', (step, phase) =>
-          logEvent(
-            ctx,
+          view.event(
             phase === 'start'
               ? { type: 'step-start', ref, step }
               : { type: 'step-done', ref, step, skipped: phase === 'skipped' },
@@ -75,8 +75,9 @@ export const rollbackCommand: Command = {
           message: `${(e as Error).message}; the original is at ${state.backup?.path ?? '(no backup)'}`,
         });
       }
-      logEvent(ctx, { type: 'function-done', ref, result: results.at(-1)! });
+      view.event({ type: 'function-done', ref, result: results.at(-1)! });
     }
+    await view.end();
     if (ctx.globals.json) ctx.stdout.write(JSON.stringify({ results }, null, 2) + '\n');
     else
       for (const r of results)

@@ -1,0 +1,58 @@
+import { Box, Static, Text } from 'ink';
+import type { ReactElement } from 'react';
+import type { ProgressState, Row } from './state.js';
+
+const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+const COLORS = { migrated: 'green', 'rolled-back': 'yellow', failed: 'red', skipped: 'gray' } as const;
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
+
+function FinishedRow({ row }: { row: Row }): ReactElement {
+  const r = row.result!;
+  return (
+    <Box flexDirection="column">
+      <Text>
+        <Text color={COLORS[r.status]}>
+          {r.status === 'migrated' ? '✔' : r.status === 'skipped' ? '–' : '✖'}{' '}
+        </Text>
+        <Text bold>{row.label}</Text>
+        <Text color={COLORS[r.status]}> {r.status}</Text>
+        <Text dimColor> {seconds((row.endedAt ?? row.startedAt) - row.startedAt)}</Text>
+      </Text>
+      <Text dimColor> {r.message}</Text>
+    </Box>
+  );
+}
+
+/**
+ * A row per function: finished rows are written once (Static); rows still working re-render with a spinner,
+ * their current step and elapsed time.
+ */
+export function ProgressView({ state, title }: { state: ProgressState; title: string }): ReactElement {
+  const frame = FRAMES[Math.floor(state.now / 100) % FRAMES.length];
+  return (
+    <>
+      <Static items={state.finished.map((row) => ({ row, id: row.key }))}>
+        {({ row, id }) => <FinishedRow key={id} row={row} />}
+      </Static>
+      <Box flexDirection="column">
+        {state.live.length > 0 && <Text dimColor>{title}</Text>}
+        {state.live.map((row) => (
+          <Box key={row.key} flexDirection="column">
+            <Text>
+              <Text color="cyan">{frame} </Text>
+              <Text bold>{row.label}</Text>
+              <Text> {row.step}</Text>
+              <Text dimColor> {seconds(state.now - row.startedAt)}</Text>
+            </Text>
+            {row.warnings.map((w, i) => (
+              <Text key={i} color="yellow">
+                {'  '}warning: {w}
+              </Text>
+            ))}
+          </Box>
+        ))}
+      </Box>
+    </>
+  );
+}
