@@ -1,18 +1,13 @@
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
 import { ProgressView } from '../../src/ui/progress/ProgressView.js';
-import {
-  initialProgress,
-  progressReducer,
-  type ProgressAction,
-  type ProgressState,
-} from '../../src/ui/progress/state.js';
+import { initialProgress, progressReducer, type ProgressState } from '../../src/ui/progress/state.js';
 import type { ApplyEvent } from '../../src/core/apply.js';
 
 const ref = (name: string) => ({ region: 'eu-west-1', name });
 const fold = (events: ApplyEvent[], start = 1000): ProgressState =>
   events.reduce<ProgressState>(
-    (s, event, i) => progressReducer(s, { type: 'event', event, at: start + i * 500 } as ProgressAction),
+    (s, event, i) => progressReducer(s, { type: 'event', event, at: start + i * 500 }),
     initialProgress(start),
   );
 
