@@ -80,7 +80,7 @@ try {
   if (!values['skip-scan']) {
     // ---- scan ---------------------------------------------------------------------------------------------
     const scanDir = join(work, 'scan');
-    sb = await sandbox(['--no-throttle', '--data-dir', scanDir]);
+    sb = await sandbox(['--no-seed', '--no-throttle', '--data-dir', scanDir]);
     let next = 0;
     const perRegion = Object.fromEntries(REGIONS.map((r) => [r, { n: 0, c: 0 }]));
     await Promise.all(
@@ -101,7 +101,7 @@ try {
       }),
     );
     await sb.stop();
-    sb = await sandbox(['--latency-ms', String(LATENCY), '--data-dir', scanDir]);
+    sb = await sandbox(['--no-seed', '--latency-ms', String(LATENCY), '--data-dir', scanDir]);
     const timeScan = async (regionConcurrency) => {
       const t0 = performance.now();
       let result;
@@ -121,7 +121,7 @@ try {
       return Math.max(pages * lat, (pages - 15) / 15) + Math.max(lat, (c - 100) / 100);
     };
     scanBound = Math.max(...Object.values(perRegion).map(boundOf)) * 1000;
-    const scanBoundSequential =
+    scanBoundSequential =
       Object.values(perRegion)
         .map(boundOf)
         .reduce((a, b) => a + b, 0) * 1000;
@@ -129,6 +129,7 @@ try {
   // ---- apply --------------------------------------------------------------------------------------------
   const applyDir = join(work, 'apply');
   sb = await sandbox([
+    '--no-seed',
     '--update-delay-ms',
     '1000',
     '--data-dir',
