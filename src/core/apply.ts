@@ -47,12 +47,15 @@ class Refused extends Error {}
 
 const STEPS: StepName[] = ['preflight', 'backup', 'bridge', 'configuration', 'code', 'verify'];
 
+type BackupCache = Map<string, Promise<{ path: string; size: number }>>;
+
 async function migrateOne(
   lambda: LambdaPort,
   journal: JournalPort,
   plan: FunctionPlan,
   options: ApplyOptions,
   emit: (e: ApplyEvent) => void,
+  backups: BackupCache,
 ): Promise<ApplyResult> {
   const ref: FunctionRef = { region: plan.region, name: plan.functionName };
   const result = (status: ApplyResult['status'], message: string): ApplyResult => ({
@@ -136,18 +139,25 @@ async function migrateOne(
           const got = await lambda.getFunction(ref);
           if (got.config.codeSha256 !== record.from.codeSha256)
             throw new Refused('the function changed before its backup: plan again');
-          // A verified copy of exactly this code may already be on disk (functions deployed from one zip).
-          let path = await journal.findBlob(record.from.codeSha256);
-          let size = path ? (await journal.loadBlob(path)).length : 0;
-          if (!path) {
-            const zip = await lambda.downloadCode(got.codeLocation);
-            if (sha(zip) !== record.from.codeSha256)
-              throw new Refused('the downloaded code does not match CodeSha256: try again');
-            path = await journal.saveBlob(ref, `${id}-original.zip`, zip);
-            if (sha(await journal.loadBlob(path)) !== record.from.codeSha256)
-              throw new Refused(`the backup written to ${path} does not read back intact`);
-            size = zip.length;
+          // A verified copy of exactly this code may already be on disk (functions deployed from one zip);
+          // functions of this run that share a zip share one download.
+          let pending = backups.get(record.from.codeSha256);
+          if (!pending) {
+            pending = (async () => {
+              const found = await journal.findBlob(record.from.codeSha256);
+              if (found) return { path: found, size: (await journal.loadBlob(found)).length };
+              const zip = await lambda.downloadCode(got.codeLocation);
+              if (sha(zip) !== record.from.codeSha256)
+                throw new Refused('the downloaded code does not match CodeSha256: try again');
+              const saved = await journal.saveBlob(ref, `${id}-original.zip`, zip);
+              if (sha(await journal.loadBlob(saved)) !== record.from.codeSha256)
+                throw new Refused(`the backup written to ${saved} does not read back intact`);
+              return { path: saved, size: zip.length };
+            })();
+            backups.set(record.from.codeSha256, pending);
+            pending.catch(() => backups.delete(record.from.codeSha256));
           }
+          const { path, size } = await pending;
           let version: string | undefined;
           try {
             version = (
@@ -312,12 +322,13 @@ export async function* applyPlan(
   options: ApplyOptions,
 ): AsyncGenerator<ApplyEvent | { type: 'done'; results: ApplyResult[] }> {
   const channel = new EventChannel<ApplyEvent>();
+  const backups: BackupCache = new Map();
   const work = mapLimit(plans, options.concurrency, async (plan) => {
     const ref = { region: plan.region, name: plan.functionName };
     channel.push({ type: 'function-start', ref });
     let result: ApplyResult;
     try {
-      result = await migrateOne(lambda, journal, plan, options, (e) => channel.push(e));
+      result = await migrateOne(lambda, journal, plan, options, (e) => channel.push(e), backups);
     } catch (e) {
       result = {
         functionName: plan.functionName,

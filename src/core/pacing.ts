@@ -37,7 +37,7 @@ export const LAMBDA_QUOTAS = { getFunction: 100, control: 15 } as const;
  * The share of a quota the pacer uses: running exactly at the quota leaves its bucket empty, so any jitter
  * on the way (a busy event loop, the network) turns into 429s and backoff.
  */
-const HEADROOM = 0.93;
+const HEADROOM = 0.97;
 
 /** Which quota a call counts against. */
 export type QuotaKind = 'getFunction' | 'control' | 'none';
