@@ -19,7 +19,9 @@ function FinishedRow({ row }: { row: Row }): ReactElement {
         <Text color={COLORS[r.status]}> {r.status}</Text>
         <Text dimColor> {seconds((row.endedAt ?? row.startedAt) - row.startedAt)}</Text>
       </Text>
-      <Text dimColor> {r.message}</Text>
+      <Box paddingLeft={2}>
+        <Text dimColor>{r.message}</Text>
+      </Box>
     </Box>
   );
 }
