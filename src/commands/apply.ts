@@ -10,7 +10,7 @@ import type { Command, CommandContext } from './command.js';
 import { lambdaPortFor } from './aws-context.js';
 import { confirmMutation } from './confirm.js';
 import { createFeed, showProgress } from '../ui/progress/run-progress.js';
-import { makePlan, PLAN_OPTIONS, renderPlan } from './plan.js';
+import { makePlan, PLAN_OPTIONS, readVerifyEvent, renderPlan } from './plan.js';
 
 /** The journal file of a function under the state folder. */
 export const journalPath = (stateDir: string) => (ref: FunctionRef) =>
@@ -50,7 +50,7 @@ export function progressOutput(
     return { event: (e) => logEvent(ctx, e), end: () => Promise.resolve() };
   }
   const feed = createFeed();
-  const shown = showProgress(feed, title, stream);
+  const shown = showProgress(feed, title, stream, ctx.globals.color);
   return {
     event: (e) => feed.push(e),
     end: async () => {
@@ -60,16 +60,11 @@ export function progressOutput(
   };
 }
 
-/** Exit code for a set of results: 0 all fine, 3 when some failed or were rolled back, 1 when none succeeded. */
+/** Exit code for a set of results: 0 all fine, 1 when every one failed or was rolled back, 3 otherwise. */
 export function exitCodeFor(results: readonly ApplyResult[]): number {
   const bad = results.filter((r) => r.status === 'failed' || r.status === 'rolled-back').length;
   if (bad === 0) return 0;
-  const good = results.filter((r) => r.status === 'migrated').length;
-  return good === 0 && bad === results.filter((r) => r.status !== 'skipped').length
-    ? bad === results.length
-      ? 1
-      : 3
-    : 3;
+  return bad === results.length ? 1 : 3;
 }
 
 export const applyCommand: Command = {
@@ -105,6 +100,7 @@ export const applyCommand: Command = {
     if (planFile && (ctx.positionals.length > 0 || ctx.values.all))
       throw new UsageError('give --plan FILE or functions to plan, not both.');
     const concurrency = intOption(ctx.values, 'concurrency', 1, 64) ?? 4;
+    const verifyEvent = await readVerifyEvent(ctx);
     const plan: Plan = planFile ? await loadPlan(planFile) : await makePlan(ctx);
     if (!planChanges(plan)) {
       ctx.stderr.write(renderPlan(plan) + '\n');
@@ -114,11 +110,6 @@ export const applyCommand: Command = {
     if (!ctx.globals.json) ctx.stderr.write(renderPlan(plan) + '\n');
     const count = plan.functions.filter((f) => !f.blocked && f.strategy !== 'none').length;
     await confirmMutation(ctx, `Migrate ${count} function${count === 1 ? '' : 's'}?`);
-    let verifyEvent: unknown;
-    if (!ctx.values['no-verify'] && ctx.values['verify-event']) {
-      const { readFile } = await import('node:fs/promises');
-      verifyEvent = JSON.parse(await readFile(ctx.values['verify-event'] as string, 'utf8'));
-    }
     const lambda = lambdaPortFor(ctx.globals);
     const journal = createFileJournal(ctx.globals.stateDir);
     let results: ApplyResult[] = [];

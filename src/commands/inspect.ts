@@ -83,8 +83,9 @@ function humanReport(
   source: SourceMatch | undefined,
 ): string {
   const mb = (r.size / 1024 / 1024).toFixed(1);
+  const replaced = r.deps.find((d) => d.path === r.lambdaLibrary?.path)?.replace;
   const lib = r.lambdaLibrary
-    ? `${r.lambdaLibrary.version}${r.deps.find((d) => d.path === r.lambdaLibrary!.path)?.replace ? ` (replaced by ${r.deps.find((d) => d.path === r.lambdaLibrary!.path)!.replace!.path})` : ''}`
+    ? `${r.lambdaLibrary.version}${replaced ? ` (replaced by ${replaced.path})` : ''}`
     : 'not used';
   const where = origin.kind === 'file' ? origin.label : `${origin.handler} in ${origin.label}`;
   const lines = [

@@ -40,6 +40,20 @@ export const PLAN_OPTIONS = [
   { name: 'all', type: 'boolean', description: 'every candidate in the regions in scope' },
 ] as const;
 
+/** The event of --verify-event (none with --no-verify); a file that is not JSON is a UserError. */
+export async function readVerifyEvent(ctx: CommandContext): Promise<unknown> {
+  const verifyFile = ctx.values['verify-event'] as string | undefined;
+  if (!verifyFile || ctx.values['no-verify']) return undefined;
+  try {
+    return JSON.parse(await readFile(verifyFile, 'utf8')) as unknown;
+  } catch (e) {
+    throw new UserError(
+      `cannot read the verify event ${verifyFile}: ${(e as Error).message}`,
+      'Give a file with a JSON event.',
+    );
+  }
+}
+
 /** Reads plan options from the command line. */
 export async function planOptionsFrom(ctx: CommandContext): Promise<PlanOptions & { sources: string[] }> {
   const target = (ctx.values.target as string | undefined) ?? 'provided.al2023';
@@ -51,18 +65,7 @@ export async function planOptionsFrom(ctx: CommandContext): Promise<PlanOptions 
   const strategy = (ctx.values.strategy as string | undefined) ?? 'auto';
   if (!['auto', 'rebuild', 'repackage'].includes(strategy))
     throw new UsageError(`--strategy is auto, rebuild or repackage, not '${strategy}'.`);
-  let verifyEvent: unknown;
-  const verifyFile = ctx.values['verify-event'] as string | undefined;
-  if (verifyFile) {
-    try {
-      verifyEvent = JSON.parse(await readFile(verifyFile, 'utf8'));
-    } catch (e) {
-      throw new UserError(
-        `cannot read the verify event ${verifyFile}: ${(e as Error).message}`,
-        'Give a file with a JSON event.',
-      );
-    }
-  }
+  const verifyEvent = await readVerifyEvent(ctx);
   return {
     target,
     arch,

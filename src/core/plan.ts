@@ -133,13 +133,11 @@ export async function planFunction(
   if (!c.runtime || !GO_SOURCES.has(c.runtime))
     return blocked(`runtime ${c.runtime ?? '(none)'} is not a Go runtime this tool migrates`);
   if (c.runtime === options.target && from.architectures[0] === options.arch) {
-    return {
-      ...blocked(''),
-      blocked: null,
-      to: { ...base.from },
-      steps: [],
-      risks: [{ level: 'info', message: `already on ${options.target} ${options.arch}: nothing to do` }],
+    const done: Risk = {
+      level: 'info',
+      message: `already on ${options.target} ${options.arch}: nothing to do`,
     };
+    return { ...blocked('', [done]), blocked: null };
   }
   progress('downloading the deployed code');
   const zip = await lambda.downloadCode(got.codeLocation);

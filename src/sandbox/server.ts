@@ -163,7 +163,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     log({ region, operation: 'DownloadCode', status: 200 });
   }
 
-  function lockKey(region: string, route: Route, params: Record<string, string>): string | undefined {
+  function lockKey(region: string, params: Record<string, string>): string | undefined {
     try {
       if (params.name) return `${region}/${parseFunctionRef(params.name).name}`;
       if (params.arn) {
@@ -171,9 +171,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         const r = /^arn:[^:]+:lambda:([a-z0-9-]+):/.exec(params.arn);
         if (m && r) return `${r[1]}/${m[1]}`;
       }
-      if (route.name === 'CreateFunction') return undefined;
     } catch {
-      return undefined;
+      // An unparsable name is answered by the operation's own validation.
     }
     return undefined;
   }
@@ -208,7 +207,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         }
       }
       if (typeof body.FunctionName === 'string') fn = body.FunctionName;
-      const key = lockKey(region, match.route, match.params) ?? (fn ? `${region}/${fn}` : undefined);
+      const key = lockKey(region, match.params) ?? (fn ? `${region}/${fn}` : undefined);
       fn = key?.split('/')[1] ?? fn;
       if (options.latencyMs) await sleep(options.latencyMs);
       const wait = throttle?.check(region, match.route.quota, Date.now()) ?? 0;

@@ -1,5 +1,6 @@
 import type { Architecture } from '../core/lifecycle.js';
 import { readZipDirectory, ZipFormatError } from '../archive/zip-read.js';
+import { UNZIPPED_LIMIT } from '../archive/deployment.js';
 import type { SandboxContext } from './context.js';
 import type { FunctionRecord } from './model.js';
 import { conflict, invalidParameter, preconditionFailed, tooLarge, validation } from './api-error.js';
@@ -7,7 +8,6 @@ import { functionArn } from './arn.js';
 import { latestStatus } from './render.js';
 
 export const ZIP_LIMIT = 52_428_800;
-export const UNZIPPED_LIMIT = 262_144_000;
 const ROLE = /^arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role\/?[a-zA-Z_0-9+=,.@\-_/]+$/;
 
 /** Checks an uploaded deployment package the way Lambda does; returns the zip bytes. */

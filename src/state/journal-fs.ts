@@ -3,7 +3,7 @@ import { open, readFile, readdir, mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JournalEntry, JournalPort } from '../core/journal.js';
 import type { FunctionRef } from '../core/ports.js';
-import { writeFileDurable } from '../sandbox/durable-files.js';
+import { writeFileDurable } from './durable-files.js';
 
 let appended = 0;
 

@@ -7,8 +7,9 @@ const COLORS = { migrated: 'green', 'rolled-back': 'yellow', failed: 'red', skip
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 
-function FinishedRow({ row }: { row: Row }): ReactElement {
+function FinishedRow({ row, color }: { row: Row; color: boolean }): ReactElement {
   const r = row.result!;
+  const tint = color ? COLORS[r.status] : undefined;
   return (
     <Box flexDirection="column">
       <Text>
@@ -16,39 +17,47 @@ function FinishedRow({ row }: { row: Row }): ReactElement {
           {r.status === 'migrated' ? '✔' : r.status === 'skipped' ? '–' : '✖'}{' '}
         </Text>
         <Text bold>{row.label}</Text>
-        <Text color={COLORS[r.status]}> {r.status}</Text>
-        <Text dimColor> {seconds((row.endedAt ?? row.startedAt) - row.startedAt)}</Text>
+        <Text color={tint}> {r.status}</Text>
+        <Text dimColor={color}> {seconds((row.endedAt ?? row.startedAt) - row.startedAt)}</Text>
       </Text>
       <Box paddingLeft={2}>
-        <Text dimColor>{r.message}</Text>
+        <Text dimColor={color}>{r.message}</Text>
       </Box>
     </Box>
   );
 }
 
 /**
- * A row per function: finished rows are written once (Static); rows still working re-render with a spinner,
+ * A row per function (no colours when `color` is false: --no-color, NO_COLOR): finished rows are written once (Static); rows still working re-render with a spinner,
  * their current step and elapsed time.
  */
-export function ProgressView({ state, title }: { state: ProgressState; title: string }): ReactElement {
+export function ProgressView({
+  state,
+  title,
+  color = true,
+}: {
+  state: ProgressState;
+  title: string;
+  color?: boolean;
+}): ReactElement {
   const frame = FRAMES[Math.floor(state.now / 100) % FRAMES.length];
   return (
     <>
       <Static items={state.finished.map((row) => ({ row, id: row.key }))}>
-        {({ row, id }) => <FinishedRow key={id} row={row} />}
+        {({ row, id }) => <FinishedRow key={id} row={row} color={color} />}
       </Static>
       <Box flexDirection="column">
-        {state.live.length > 0 && <Text dimColor>{title}</Text>}
+        {state.live.length > 0 && <Text dimColor={color}>{title}</Text>}
         {state.live.map((row) => (
           <Box key={row.key} flexDirection="column">
             <Text>
-              <Text color="cyan">{frame} </Text>
+              <Text color={color ? 'cyan' : undefined}>{frame} </Text>
               <Text bold>{row.label}</Text>
               <Text> {row.step}</Text>
-              <Text dimColor> {seconds(state.now - row.startedAt)}</Text>
+              <Text dimColor={color}> {seconds(state.now - row.startedAt)}</Text>
             </Text>
             {row.warnings.map((w, i) => (
-              <Text key={i} color="yellow">
+              <Text key={i} color={color ? 'yellow' : undefined}>
                 {'  '}warning: {w}
               </Text>
             ))}

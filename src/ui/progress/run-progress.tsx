@@ -9,7 +9,17 @@ export interface EventFeed {
   subscribe(onEvent: (e: ApplyEvent) => void, onEnd: () => void): void;
 }
 
-function Live({ feed, title, onDone }: { feed: EventFeed; title: string; onDone: () => void }): ReactElement {
+function Live({
+  feed,
+  title,
+  color,
+  onDone,
+}: {
+  feed: EventFeed;
+  title: string;
+  color: boolean;
+  onDone: () => void;
+}): ReactElement {
   const [state, dispatch] = useReducer(progressReducer, Date.now(), initialProgress);
   useEffect(() => {
     const timer = setInterval(() => dispatch({ type: 'tick', at: Date.now() }), 100);
@@ -22,7 +32,7 @@ function Live({ feed, title, onDone }: { feed: EventFeed; title: string; onDone:
     );
     return () => clearInterval(timer);
   }, [feed, onDone]);
-  return <ProgressView state={state} title={title} />;
+  return <ProgressView state={state} title={title} color={color} />;
 }
 
 /** A feed the command pushes events into. */
@@ -54,10 +64,11 @@ export async function showProgress(
   feed: EventFeed,
   title: string,
   stream: NodeJS.WriteStream,
+  color = true,
 ): Promise<void> {
   let finish!: () => void;
   const done = new Promise<void>((r) => (finish = r));
-  const app = render(<Live feed={feed} title={title} onDone={() => finish()} />, {
+  const app = render(<Live feed={feed} title={title} color={color} onDone={() => finish()} />, {
     stdout: stream,
     patchConsole: false,
   });
