@@ -13,6 +13,26 @@ export async function mapLimit<T, R>(
   return out;
 }
 
+/** A gate: at most `limit` of the tasks given to it run at once, the others start in order as those end. */
+export function limiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  const release = () => {
+    const nextTask = waiting.shift();
+    if (nextTask) nextTask();
+    else running--;
+  };
+  return async (task) => {
+    if (running < Math.max(1, limit)) running++;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    try {
+      return await task();
+    } finally {
+      release();
+    }
+  };
+}
+
 /** An async queue of events fed by concurrent producers and read with `for await`. */
 export class EventChannel<E> {
   private readonly buffer: E[] = [];

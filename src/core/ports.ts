@@ -80,8 +80,8 @@ export interface AliasInfo {
 
 /** Lambda, as the tool needs it. Implemented over the SDK (src/aws) and by in-memory fakes in tests. */
 export interface LambdaPort {
-  /** Every function of a region (all pages); with `allVersions`, published versions too. */
-  listFunctions(region: string, options?: { allVersions?: boolean }): Promise<FunctionConfig[]>;
+  /** Every function of a region, a page at a time as they arrive; with `allVersions`, published versions too. */
+  listFunctionPages(region: string, options?: { allVersions?: boolean }): AsyncIterable<FunctionConfig[]>;
   /** GetFunctionConfiguration. */
   getConfiguration(ref: FunctionRef): Promise<FunctionConfig>;
   /** UpdateFunctionCode. */

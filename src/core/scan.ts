@@ -1,4 +1,4 @@
-import { EventChannel, mapLimit } from './concurrency.js';
+import { EventChannel, limiter, mapLimit } from './concurrency.js';
 import type { FunctionConfig, LambdaPort } from './ports.js';
 
 /** The runtimes scan looks for by default: go1.x, and the deprecated custom runtimes. */
@@ -84,20 +84,37 @@ export async function* scanFunctions(
   const errors: { region: string; message: string }[] = [];
   const work = mapLimit(options.regions, options.regionConcurrency ?? 32, async (region) => {
     channel.push({ type: 'region-start', region });
+    const gate = limiter(options.tagConcurrency ?? 32);
+    const tagOf = new Map<string, Promise<string | null>>();
     try {
-      const all = await port.listFunctions(region, { allVersions: options.allVersions === true });
-      const found = all.filter((f) => f.runtime && runtimes.has(f.runtime));
-      const names = [...new Set(found.map((f) => f.name))];
-      const tags = new Map<string, string | null>();
-      await mapLimit(names, options.tagConcurrency ?? 10, async (name) => {
-        try {
-          tags.set(name, managedBy((await port.getFunction({ region, name })).tags));
-        } catch {
-          tags.set(name, null);
+      // Tags are read as each page arrives, so GetFunction's quota is at work while the listing goes on.
+      let listed = 0;
+      const found: FunctionConfig[] = [];
+      try {
+        for await (const page of port.listFunctionPages(region, {
+          allVersions: options.allVersions === true,
+        })) {
+          listed += page.length;
+          for (const f of page) {
+            if (!f.runtime || !runtimes.has(f.runtime)) continue;
+            found.push(f);
+            if (!tagOf.has(f.name)) {
+              const ref = { region, name: f.name };
+              tagOf.set(
+                f.name,
+                gate(() => port.getFunction(ref)).then(
+                  (r) => managedBy(r.tags),
+                  () => null,
+                ),
+              );
+            }
+          }
         }
-      });
-      for (const f of found) functions.push(candidate(f, tags.get(f.name) ?? null));
-      channel.push({ type: 'region-done', region, listed: all.length, found: found.length });
+      } finally {
+        await Promise.all(tagOf.values());
+      }
+      for (const f of found) functions.push(candidate(f, (await tagOf.get(f.name)) ?? null));
+      channel.push({ type: 'region-done', region, listed, found: found.length });
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       errors.push({ region, message });
