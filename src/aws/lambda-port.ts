@@ -13,6 +13,13 @@ import {
   type FunctionConfiguration,
 } from '@aws-sdk/client-lambda';
 import type { AliasInfo, FunctionConfig, FunctionRef, FunctionWithCode, LambdaPort } from '../core/ports.js';
+import {
+  directReader,
+  isRawGetFunction,
+  isRawListFunctions,
+  resolvedEndpoint,
+  type ResolvedEndpoint,
+} from './direct-get.js';
 import { AwsError, mapAwsError } from './errors.js';
 
 // The SDK warns on Node 20 about its own future releases; the version this package pins supports Node 20.
@@ -34,6 +41,9 @@ export interface AwsOptions {
 }
 
 const MAX_ZIP_DOWNLOAD = 300 * 1024 * 1024;
+
+/** What the direct read path sends as its User-Agent. */
+const USER_AGENT = 'go-lambda-migrate';
 
 function toConfig(c: FunctionConfiguration, region: string): FunctionConfig {
   return {
@@ -59,6 +69,28 @@ function toConfig(c: FunctionConfiguration, region: string): FunctionConfig {
 /** The LambdaPort over @aws-sdk/client-lambda: one client per region, SDK retries on. */
 export function createLambdaPort(options: AwsOptions = {}): LambdaPort {
   const clients = new Map<string, LambdaClient>();
+  const endpoints = new Map<string, ResolvedEndpoint>();
+  const readers = new Map<string, ReturnType<typeof directReader>>();
+  /**
+   * A read-only GET on the direct path (see direct-get.ts), once the region's endpoint is known from a
+   * call the SDK made; undefined when it is not known yet or the answer is not a 200.
+   */
+  const directRead = async (
+    region: string,
+    kind: 'getFunction' | 'control',
+    path: string,
+    query: Record<string, string>,
+  ): Promise<unknown> => {
+    const endpoint = endpoints.get(region);
+    if (!endpoint) return undefined;
+    let read = readers.get(region);
+    if (!read) {
+      read = directReader(client(region), region, USER_AGENT);
+      readers.set(region, read);
+    }
+    await options.pace?.(region, kind);
+    return read(endpoint, path, query);
+  };
   const client = (region: string) => {
     let c = clients.get(region);
     if (!c) {
@@ -66,15 +98,19 @@ export function createLambdaPort(options: AwsOptions = {}): LambdaPort {
         region,
         maxAttempts: options.maxAttempts ?? 8,
         retryMode: options.retryMode ?? 'standard',
+        cacheMiddleware: true,
         ...(options.profile && { profile: options.profile }),
         ...(options.endpointUrl && { endpoint: options.endpointUrl }),
         ...(options.staticCredentials && { credentials: options.staticCredentials }),
       });
-      if (options.pace) {
-        const pace = options.pace;
-        // Every attempt of every call (retries, pages and waiter polls included) waits for its quota.
-        c.middlewareStack.add(
-          (next, context) => async (args) => {
+      const pace = options.pace;
+      c.middlewareStack.add(
+        (next, context) => async (args) => {
+          // Where the SDK resolved this region's endpoint to, for the direct GetFunction path.
+          const url = (context as { endpointV2?: { url?: URL } }).endpointV2?.url;
+          if (url && !endpoints.has(region)) endpoints.set(region, resolvedEndpoint(url));
+          // Every attempt of every call (retries, pages and waiter polls included) waits for its quota.
+          if (pace) {
             const command = context.commandName ?? '';
             await pace(
               region,
@@ -84,11 +120,11 @@ export function createLambdaPort(options: AwsOptions = {}): LambdaPort {
                   ? 'none'
                   : 'control',
             );
-            return next(args);
-          },
-          { step: 'finalizeRequest', priority: 'low', name: 'quotaPacing' },
-        );
-      }
+          }
+          return next(args);
+        },
+        { step: 'finalizeRequest', priority: 'low', name: 'quotaPacing' },
+      );
       clients.set(region, c);
     }
     return c;
@@ -105,23 +141,34 @@ export function createLambdaPort(options: AwsOptions = {}): LambdaPort {
     }
   };
   return {
-    listFunctions: (region, opts = {}) =>
-      call(`ListFunctions in ${region}`, async () => {
-        const out: FunctionConfig[] = [];
-        let marker: string | undefined;
-        do {
-          const page = await client(region).send(
-            new ListFunctionsCommand({
-              MaxItems: 50,
-              ...(marker && { Marker: marker }),
-              ...(opts.allVersions && { FunctionVersion: 'ALL' }),
-            }),
-          );
-          for (const f of page.Functions ?? []) out.push(toConfig(f, region));
-          marker = page.NextMarker;
-        } while (marker);
-        return out;
-      }),
+    async *listFunctionPages(region, opts = {}) {
+      let marker: string | undefined;
+      do {
+        const query: Record<string, string> = {
+          MaxItems: '50',
+          ...(marker && { Marker: marker }),
+          ...(opts.allVersions && { FunctionVersion: 'ALL' }),
+        };
+        const raw = await directRead(region, 'control', '/2015-03-31/functions/', query);
+        let page: { Functions?: FunctionConfiguration[]; NextMarker?: string | null | undefined };
+        if (isRawListFunctions(raw)) page = raw;
+        else {
+          try {
+            page = await client(region).send(
+              new ListFunctionsCommand({
+                MaxItems: 50,
+                ...(marker && { Marker: marker }),
+                ...(opts.allVersions && { FunctionVersion: 'ALL' }),
+              }),
+            );
+          } catch (e) {
+            throw mapAwsError(e, `ListFunctions in ${region}`);
+          }
+        }
+        yield (page.Functions ?? []).map((f) => toConfig(f, region));
+        marker = page.NextMarker ?? undefined;
+      } while (marker);
+    },
     getConfiguration: (ref) =>
       call(`GetFunctionConfiguration ${ref.name} in ${ref.region}`, async () =>
         toConfig(await client(ref.region).send(new GetFunctionConfigurationCommand(named(ref))), ref.region),
@@ -218,6 +265,19 @@ export function createLambdaPort(options: AwsOptions = {}): LambdaPort {
         return out;
       }),
     async getFunction(ref: FunctionRef): Promise<FunctionWithCode> {
+      const raw = await directRead(
+        ref.region,
+        'getFunction',
+        `/2015-03-31/functions/${encodeURIComponent(ref.name)}`,
+        ref.qualifier ? { Qualifier: ref.qualifier } : {},
+      );
+      if (isRawGetFunction(raw)) {
+        return {
+          config: toConfig(raw.Configuration, ref.region),
+          codeLocation: raw.Code?.Location ?? '',
+          tags: raw.Tags ?? {},
+        };
+      }
       try {
         const out = await client(ref.region).send(
           new GetFunctionCommand({

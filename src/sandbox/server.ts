@@ -245,6 +245,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
         operation,
         function: fn,
         status,
+        client: req.headers['user-agent']?.split(' ')[0],
         ms: Math.round((performance.now() - started) * 100) / 100,
       });
     }

@@ -1,0 +1,205 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CreateFunctionCommand, LambdaClient, TagResourceCommand } from '@aws-sdk/client-lambda';
+import { createLambdaPort } from '../../src/aws/lambda-port.js';
+import { GetSigner } from '../../src/aws/sigv4.js';
+import { quotaPacer } from '../../src/core/pacing.js';
+import type { FunctionConfig } from '../../src/core/ports.js';
+import { lambdaClient, ROLE, tempDir, tinyZip, withSandbox } from '../helpers/sandbox.js';
+
+const CREDS = { accessKeyId: 'AKIDSANDBOX', secretAccessKey: 'sandbox-secret' };
+
+describe('GetSigner (SigV4 for the direct read path)', () => {
+  const example = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
+  const when = new Date('2015-08-30T12:36:00Z');
+
+  it("matches AWS's published test suite: get-vanilla and get-vanilla-query-order-key-case", () => {
+    const signer = new GetSigner('us-east-1', 'service', false);
+    const vanilla = signer.sign({ host: 'example.amazonaws.com', path: '/', query: {} }, example, when);
+    expect(vanilla['authorization']).toBe(
+      'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, ' +
+        'SignedHeaders=host;x-amz-date, ' +
+        'Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31',
+    );
+    expect(vanilla['x-amz-date']).toBe('20150830T123600Z');
+    const ordered = signer.sign(
+      { host: 'example.amazonaws.com', path: '/', query: { Param2: 'value2', Param1: 'value1' } },
+      example,
+      when,
+    );
+    expect(ordered['authorization']).toMatch(
+      /Signature=b97d918cfa904a5beff61c982a1b6f458b799221646efd99d3219ec94cdf2500$/,
+    );
+  });
+
+  // The SDK's own signer, fed the same request, is the reference for everything Lambda-specific: the
+  // path encoded twice, ARNs with colons, qualifiers, session tokens, an endpoint with a path.
+  const cases: [string, { path: string; query: Record<string, string> }, string | undefined][] = [
+    ['a plain name', { path: '/2015-03-31/functions/orders-api', query: {} }, undefined],
+    [
+      'an ARN (colons are encoded twice)',
+      {
+        path: `/2015-03-31/functions/${encodeURIComponent('arn:aws:lambda:eu-west-1:123456789012:function:f')}`,
+        query: {},
+      },
+      undefined,
+    ],
+    ['a qualifier', { path: '/2015-03-31/functions/f', query: { Qualifier: 'live' } }, undefined],
+    [
+      'a listing page with a marker',
+      {
+        path: '/2015-03-31/functions/',
+        query: { MaxItems: '50', Marker: 'fn-000123/+=x', FunctionVersion: 'ALL' },
+      },
+      undefined,
+    ],
+    ['a session token', { path: '/2015-03-31/functions/f', query: {} }, 'FQoGZXIvYXdzE//token+=='],
+    ['an endpoint with a path', { path: '/proxy/lambda/2015-03-31/functions/f', query: {} }, undefined],
+  ];
+  it.each(cases)('signs %s exactly as the SDK does', async (_what, req, sessionToken) => {
+    const credentials = { ...CREDS, ...(sessionToken && { sessionToken }) };
+    const client = new LambdaClient({
+      region: 'eu-west-1',
+      endpoint: 'https://lambda.example:8443',
+      credentials,
+    });
+    const sdkSigner = await client.config.signer();
+    const now = new Date('2026-11-27T10:11:12Z');
+    const sdk = await sdkSigner.sign(
+      {
+        method: 'GET',
+        protocol: 'https:',
+        hostname: 'lambda.example',
+        port: 8443,
+        path: req.path,
+        query: req.query,
+        headers: { host: 'lambda.example:8443' },
+      },
+      { signingDate: now },
+    );
+    const ours = new GetSigner('eu-west-1', 'lambda').sign(
+      { host: 'lambda.example:8443', ...req },
+      credentials,
+      now,
+    );
+    const sdkHeaders = (sdk as unknown as { headers: Record<string, string> }).headers;
+    expect(ours['authorization']).toBe(sdkHeaders['authorization']);
+    expect(ours['x-amz-date']).toBe(sdkHeaders['x-amz-date']);
+    expect(ours['x-amz-security-token']).toBe(sdkHeaders['x-amz-security-token']);
+  });
+});
+
+describe('the Lambda port against the sandbox', () => {
+  let stop: () => Promise<void>;
+  let url: string;
+  let log: string;
+  let cleanupLog: () => Promise<void>;
+  const entries = async () =>
+    (await readFile(log, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { operation: string; status: number; client?: string; function?: string });
+
+  beforeAll(async () => {
+    const t = await tempDir('glm-port-log-');
+    cleanupLog = t.cleanup;
+    log = join(t.dir, 'access.log');
+    const s = await withSandbox({ throttle: true, accessLog: log });
+    stop = s.stop;
+    url = s.sandbox.url;
+    const sdk = lambdaClient(url, 'eu-west-1', 5);
+    for (let i = 0; i < 12; i++) {
+      await sdk.send(
+        new CreateFunctionCommand({
+          FunctionName: `p-${String(i).padStart(2, '0')}`,
+          Runtime: i % 2 ? 'provided.al2' : 'provided.al2023',
+          Handler: i % 2 ? 'main.handler' : 'bootstrap',
+          Role: ROLE,
+          Code: { ZipFile: tinyZip() },
+        }),
+      );
+    }
+    await sdk.send(
+      new TagResourceCommand({
+        Resource: 'arn:aws:lambda:eu-west-1:123456789012:function:p-01',
+        Tags: { 'aws:cloudformation:stack-name': 'orders' },
+      }),
+    );
+    await new Promise((r) => setTimeout(r, 1100)); // let the buckets refill
+  });
+  afterAll(async () => {
+    await stop();
+    await cleanupLog();
+  });
+
+  it('lists and reads functions on the direct path once the SDK has resolved the endpoint', async () => {
+    const port = createLambdaPort({ endpointUrl: url, staticCredentials: CREDS, pace: quotaPacer() });
+    const before = (await entries()).length;
+    const pages: FunctionConfig[][] = [];
+    for await (const page of port.listFunctionPages('eu-west-1')) pages.push(page);
+    expect(pages.flat().map((f) => f.name)).toEqual(
+      Array.from({ length: 12 }, (_, i) => `p-${String(i).padStart(2, '0')}`),
+    );
+    const got = await port.getFunction({ region: 'eu-west-1', name: 'p-01' });
+    expect(got.config).toMatchObject({
+      name: 'p-01',
+      runtime: 'provided.al2',
+      handler: 'main.handler',
+      region: 'eu-west-1',
+    });
+    expect(got.config.codeSha256).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+    expect(got.tags).toEqual({ 'aws:cloudformation:stack-name': 'orders' });
+    expect(got.codeLocation).toContain('/_sandbox/code/');
+    const versioned = await port.getFunction({ region: 'eu-west-1', name: 'p-01', qualifier: '$LATEST' });
+    expect(versioned.config.version).toBe('$LATEST');
+
+    const calls = (await entries()).slice(before);
+    // The first page goes through the SDK (which resolves the endpoint); the rest go direct.
+    expect(calls[0]).toMatchObject({ operation: 'ListFunctions', status: 200 });
+    expect(calls[0]!.client).toMatch(/^aws-sdk-js\//);
+    expect(calls.slice(1).every((c) => c.client === 'go-lambda-migrate' && c.status === 200)).toBe(true);
+    expect(calls.filter((c) => c.operation === 'GetFunction')).toHaveLength(2);
+  });
+
+  it('gives the same answer on the direct path as through the SDK', async () => {
+    const port = createLambdaPort({ endpointUrl: url, staticCredentials: CREDS });
+    const viaSdk = await port.getFunction({ region: 'eu-west-1', name: 'p-03' }); // no endpoint known yet
+    const direct = await port.getFunction({ region: 'eu-west-1', name: 'p-03' });
+    expect(direct.config).toEqual(viaSdk.config);
+    expect(direct.tags).toEqual(viaSdk.tags);
+    const clients = (await entries()).slice(-2).map((c) => c.client);
+    expect(clients[0]).toMatch(/^aws-sdk-js\//);
+    expect(clients[1]).toBe('go-lambda-migrate');
+  });
+
+  it('hands an error to the SDK, which maps it: a missing function is not-found', async () => {
+    const port = createLambdaPort({ endpointUrl: url, staticCredentials: CREDS });
+    await port.getFunction({ region: 'eu-west-1', name: 'p-00' });
+    await expect(port.getFunction({ region: 'eu-west-1', name: 'nope' })).rejects.toMatchObject({
+      kind: 'not-found',
+    });
+    const last = (await entries()).slice(-2);
+    expect(last.map((c) => [c.operation, c.status])).toEqual([
+      ['GetFunction', 404],
+      ['GetFunction', 404],
+    ]);
+  });
+
+  it('hands a throttled call to the SDK, whose retries get it through', async () => {
+    // No pacing: 150 reads at once against GetFunction's 100 req/s.
+    const port = createLambdaPort({ endpointUrl: url, staticCredentials: CREDS, maxAttempts: 10 });
+    await port.getFunction({ region: 'eu-west-1', name: 'p-00' });
+    const before = (await entries()).length;
+    const results = await Promise.all(
+      Array.from({ length: 150 }, (_, i) =>
+        port.getFunction({ region: 'eu-west-1', name: `p-${String(i % 12).padStart(2, '0')}` }),
+      ),
+    );
+    expect(results.every((r) => r.config.name.startsWith('p-'))).toBe(true);
+    const calls = (await entries()).slice(before);
+    const throttledDirect = calls.filter((c) => c.status === 429 && c.client === 'go-lambda-migrate');
+    expect(throttledDirect.length).toBeGreaterThan(0);
+    expect(calls.filter((c) => c.status === 200)).toHaveLength(150);
+  });
+});
