@@ -22,6 +22,16 @@ function uriEscape(s: string): string {
   return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
+/** The query string in SigV4's canonical form (sorted, RFC 3986), which is also a valid one to send. */
+export function canonicalQuery(query: Readonly<Record<string, string>>): string {
+  const keys = Object.keys(query);
+  if (keys.length === 0) return '';
+  return keys
+    .sort()
+    .map((k) => `${uriEscape(k)}=${uriEscape(query[k]!)}`)
+    .join('&');
+}
+
 /**
  * AWS Signature Version 4 for a GET without a body, for services other than S3 (the canonical path is the
  * sent path encoded once more). Signing keys are kept per day, region, service and secret. It exists for
@@ -57,11 +67,7 @@ export class GetSigner {
       .split('/')
       .map((segment) => uriEscape(segment))
       .join('/');
-    const canonicalQuery = Object.keys(request.query)
-      .sort()
-      .map((k) => `${uriEscape(k)}=${uriEscape(request.query[k]!)}`)
-      .join('&');
-    const canonicalRequest = `GET\n${canonicalPath}\n${canonicalQuery}\n${canonicalHeaders}\n${signedHeaders}\n${EMPTY_SHA256}`;
+    const canonicalRequest = `GET\n${canonicalPath}\n${canonicalQuery(request.query)}\n${canonicalHeaders}\n${signedHeaders}\n${EMPTY_SHA256}`;
     const stringToSign = `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${createHash('sha256').update(canonicalRequest).digest('hex')}`;
     const signature = createHmac('sha256', this.signingKey(day, credentials.secretAccessKey))
       .update(stringToSign)

@@ -13,24 +13,38 @@ export async function mapLimit<T, R>(
   return out;
 }
 
-/** A gate: at most `limit` of the tasks given to it run at once, the others start in order as those end. */
-export function limiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let running = 0;
-  const waiting: (() => void)[] = [];
-  const release = () => {
-    const nextTask = waiting.shift();
-    if (nextTask) nextTask();
-    else running--;
-  };
-  return async (task) => {
-    if (running < Math.max(1, limit)) running++;
-    else await new Promise<void>((resolve) => waiting.push(resolve));
+/**
+ * A gate: at most `limit` of the tasks given to it run at once, the others start in order as those end.
+ * The limit can change while tasks wait (a raised one starts them at once).
+ */
+export class Limiter {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private limitValue: number) {}
+
+  get limit(): number {
+    return this.limitValue;
+  }
+
+  set limit(n: number) {
+    this.limitValue = n;
+    while (this.running < Math.max(1, this.limitValue) && this.waiting.length > 0) {
+      this.running++;
+      this.waiting.shift()!();
+    }
+  }
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.running < Math.max(1, this.limitValue)) this.running++;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
     try {
       return await task();
     } finally {
-      release();
+      this.running--;
+      this.limit = this.limitValue; // starts the next waiting task, if the limit allows
     }
-  };
+  }
 }
 
 /** An async queue of events fed by concurrent producers and read with `for await`. */

@@ -1,4 +1,5 @@
-import { EventChannel, limiter, mapLimit } from './concurrency.js';
+import { EventChannel, Limiter, mapLimit } from './concurrency.js';
+import { LAMBDA_QUOTAS } from './pacing.js';
 import type { FunctionConfig, LambdaPort } from './ports.js';
 
 /** The runtimes scan looks for by default: go1.x, and the deprecated custom runtimes. */
@@ -64,6 +65,15 @@ function candidate(f: FunctionConfig, managed: string | null): Candidate {
 }
 
 /**
+ * Tag reads in flight for a listing round trip of `ms`: what GetFunction's quota can use at that round
+ * trip, within 10..24. More would buy little once the pacer holds calls back, and every one is a socket
+ * (a TLS handshake on AWS) and CPU that the other regions' work needs.
+ */
+export function tagConcurrencyFor(ms: number): number {
+  return Math.min(24, Math.max(10, Math.ceil((LAMBDA_QUOTAS.getFunction * ms) / 1000) + 2));
+}
+
+/**
  * Lists every function of every region (regions in parallel, bounded), keeps those on `runtimes`, and reads
  * the tags of the candidates only (GetFunction has its own quota). A region that fails (not enabled, no
  * permission) is reported and the others go on. Yields progress, then `done` with the result.
@@ -84,16 +94,28 @@ export async function* scanFunctions(
   const errors: { region: string; message: string }[] = [];
   const work = mapLimit(options.regions, options.regionConcurrency ?? 32, async (region) => {
     channel.push({ type: 'region-start', region });
-    const gate = limiter(options.tagConcurrency ?? 32);
+    // Enough tag reads in flight to keep GetFunction's quota busy at the fastest listing round trip seen
+    // (the first page is left out: it carries the client's start-up), unless the caller fixed the number.
+    const gate = new Limiter(options.tagConcurrency ?? 10);
+    let fastest = Infinity;
+    let pageCount = 0;
     const tagOf = new Map<string, Promise<string | null>>();
     try {
       // Tags are read as each page arrives, so GetFunction's quota is at work while the listing goes on.
       let listed = 0;
       const found: FunctionConfig[] = [];
       try {
-        for await (const page of port.listFunctionPages(region, {
-          allVersions: options.allVersions === true,
-        })) {
+        const listing = port.listFunctionPages(region, { allVersions: options.allVersions === true });
+        const pages = listing[Symbol.asyncIterator]();
+        for (;;) {
+          const asked = performance.now();
+          const next = await pages.next();
+          if (next.done) break;
+          const page = next.value;
+          if (pageCount++ > 0) {
+            fastest = Math.min(fastest, performance.now() - asked);
+            if (options.tagConcurrency === undefined) gate.limit = tagConcurrencyFor(fastest);
+          }
           listed += page.length;
           for (const f of page) {
             if (!f.runtime || !runtimes.has(f.runtime)) continue;
@@ -102,10 +124,12 @@ export async function* scanFunctions(
               const ref = { region, name: f.name };
               tagOf.set(
                 f.name,
-                gate(() => port.getFunction(ref)).then(
-                  (r) => managedBy(r.tags),
-                  () => null,
-                ),
+                gate
+                  .run(() => port.getFunction(ref))
+                  .then(
+                    (r) => managedBy(r.tags),
+                    () => null,
+                  ),
               );
             }
           }
