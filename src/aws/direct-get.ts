@@ -9,8 +9,11 @@ import { canonicalQuery, GetSigner, type SigningCredentials } from './sigv4.js';
  */
 export interface ResolvedEndpoint {
   readonly protocol: string;
+  /** What to connect to (an IPv6 address without its brackets). */
   readonly hostname: string;
   readonly port: number | undefined;
+  /** The Host header: the name, and the port when the URL gives one. */
+  readonly host: string;
   /** The endpoint's own path, without a trailing slash ('' for AWS's endpoints). */
   readonly basePath: string;
 }
@@ -18,8 +21,9 @@ export interface ResolvedEndpoint {
 export function resolvedEndpoint(url: URL): ResolvedEndpoint {
   return {
     protocol: url.protocol,
-    hostname: url.hostname,
+    hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
     port: url.port ? Number(url.port) : undefined,
+    host: url.host,
     basePath: url.pathname.replace(/\/+$/, ''),
   };
 }
@@ -72,10 +76,9 @@ export function directReader(
   return async (endpoint, operationPath, query) => {
     const agent = endpoint.protocol === 'https:' ? agents['https:'] : agents['http:'];
     try {
-      const host = endpoint.port === undefined ? endpoint.hostname : `${endpoint.hostname}:${endpoint.port}`;
       const path = `${endpoint.basePath}${operationPath}`;
       const headers = signer.sign(
-        { host, path, query },
+        { host: endpoint.host, path, query },
         await credentials(),
         new Date(Date.now() + client.config.systemClockOffset),
       );

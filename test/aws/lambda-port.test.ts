@@ -203,3 +203,36 @@ describe('the Lambda port against the sandbox', () => {
     expect(calls.filter((c) => c.status === 200)).toHaveLength(150);
   });
 });
+
+describe('the direct path on an IPv6 endpoint', () => {
+  it('connects to the bracketless address and signs the bracketed Host', async () => {
+    const t = await tempDir('glm-port-v6-');
+    const log = join(t.dir, 'access.log');
+    const s = await withSandbox({ host: '::1', accessLog: log });
+    try {
+      expect(s.sandbox.url).toMatch(/^http:\/\/\[::1\]:\d+$/);
+      await lambdaClient(s.sandbox.url, 'us-west-2').send(
+        new CreateFunctionCommand({
+          FunctionName: 'v6',
+          Runtime: 'provided.al2023',
+          Handler: 'bootstrap',
+          Role: ROLE,
+          Code: { ZipFile: tinyZip() },
+        }),
+      );
+      const port = createLambdaPort({ endpointUrl: s.sandbox.url, staticCredentials: CREDS });
+      const pages: FunctionConfig[][] = [];
+      for await (const page of port.listFunctionPages('us-west-2')) pages.push(page);
+      const got = await port.getFunction({ region: 'us-west-2', name: 'v6' });
+      expect(got.config.name).toBe('v6');
+      const last = JSON.parse((await readFile(log, 'utf8')).trim().split('\n').at(-1)!) as Record<
+        string,
+        unknown
+      >;
+      expect(last).toMatchObject({ operation: 'GetFunction', status: 200, client: 'go-lambda-migrate' });
+    } finally {
+      await s.stop();
+      await t.cleanup();
+    }
+  });
+});
