@@ -27,6 +27,8 @@ const { values } = parseArgs({
     'skip-apply': { type: 'boolean' },
     // Keeps the loaded scan functions in DIR and reuses them on the next run (loading takes minutes).
     'scan-data': { type: 'string' },
+    // Leaves the work folder (access logs, state, plan) in place and prints where it is.
+    keep: { type: 'boolean' },
   },
 });
 const N = Number(values.functions ?? 10_000);
@@ -259,5 +261,6 @@ try {
   );
 } finally {
   agent.destroy();
-  rmSync(work, { recursive: true, force: true });
+  if (values.keep) console.log(`work folder kept: ${work}`);
+  else rmSync(work, { recursive: true, force: true });
 }

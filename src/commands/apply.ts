@@ -9,7 +9,7 @@ import { intOption } from '../cli/options.js';
 import type { Command, CommandContext } from './command.js';
 import { lambdaPortFor } from './aws-context.js';
 import { confirmMutation } from './confirm.js';
-import { createFeed, showProgress } from '../ui/progress/run-progress.js';
+import { createFeed } from '../ui/progress/feed.js';
 import { makePlan, PLAN_OPTIONS, readVerifyEvent, renderPlan } from './plan.js';
 
 /** The journal file of a function under the state folder. */
@@ -50,7 +50,10 @@ export function progressOutput(
     return { event: (e) => logEvent(ctx, e), end: () => Promise.resolve() };
   }
   const feed = createFeed();
-  const shown = showProgress(feed, title, stream, ctx.globals.color);
+  // Ink is loaded only here: it takes half a second, which scripts and CI runs need not pay.
+  const shown = import('../ui/progress/run-progress.js').then((m) =>
+    m.showProgress(feed, title, stream, ctx.globals.color),
+  );
   return {
     event: (e) => feed.push(e),
     end: async () => {

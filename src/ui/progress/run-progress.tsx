@@ -1,13 +1,8 @@
 import { render } from 'ink';
 import { useEffect, useReducer, type ReactElement } from 'react';
-import type { ApplyEvent } from '../../core/apply.js';
+import type { EventFeed } from './feed.js';
 import { ProgressView } from './ProgressView.js';
 import { initialProgress, progressReducer } from './state.js';
-
-/** Something the view can subscribe to: each event once, then the end. */
-export interface EventFeed {
-  subscribe(onEvent: (e: ApplyEvent) => void, onEnd: () => void): void;
-}
 
 function Live({
   feed,
@@ -33,30 +28,6 @@ function Live({
     return () => clearInterval(timer);
   }, [feed, onDone]);
   return <ProgressView state={state} title={title} color={color} />;
-}
-
-/** A feed the command pushes events into. */
-export function createFeed(): EventFeed & { push(e: ApplyEvent): void; end(): void } {
-  let listener: ((e: ApplyEvent) => void) | undefined;
-  let ender: (() => void) | undefined;
-  const buffer: ApplyEvent[] = [];
-  let ended = false;
-  return {
-    subscribe(onEvent, onEnd) {
-      listener = onEvent;
-      ender = onEnd;
-      buffer.splice(0).forEach(onEvent);
-      if (ended) onEnd();
-    },
-    push(e) {
-      if (listener) listener(e);
-      else buffer.push(e);
-    },
-    end() {
-      ended = true;
-      ender?.();
-    },
-  };
 }
 
 /** Renders the progress view on `stream` (stderr) until the feed ends. */
