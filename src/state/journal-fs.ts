@@ -19,6 +19,8 @@ function crashHook(): void {
 /** Journals as fsync'd JSON lines under `stateDir/journal/REGION/NAME.jsonl`; blobs by SHA-256 under `stateDir/blobs`. */
 export function createFileJournal(stateDir: string): JournalPort {
   const file = (ref: FunctionRef) => join(stateDir, 'journal', ref.region, `${ref.name}.jsonl`);
+  const hashes = new WeakMap<Buffer, string>();
+  const pending = new Map<string, Promise<void>>();
   return {
     async append(ref, entry) {
       await mkdir(join(stateDir, 'journal', ref.region), { recursive: true });
@@ -61,9 +63,23 @@ export function createFileJournal(stateDir: string): JournalPort {
     },
     async saveBlob(_ref, _name, data) {
       // Stored by content: functions deployed from the same zip share one backup and one artifact on disk.
-      const path = join(stateDir, 'blobs', `${createHash('sha256').update(data).digest('hex')}.zip`);
-      const existing = await stat(path).catch(() => undefined);
-      if (existing?.size !== data.length) await writeFileDurable(path, data);
+      // A plan's artifact is one buffer shared by its functions: hash it once, not once per function.
+      let hex = hashes.get(data);
+      if (hex === undefined) {
+        hex = createHash('sha256').update(data).digest('hex');
+        hashes.set(data, hex);
+      }
+      const path = join(stateDir, 'blobs', `${hex}.zip`);
+      // Functions that start together would otherwise all find it missing and all write it.
+      let saving = pending.get(path);
+      if (!saving) {
+        saving = (async () => {
+          const existing = await stat(path).catch(() => undefined);
+          if (existing?.size !== data.length) await writeFileDurable(path, data);
+        })().finally(() => pending.delete(path));
+        pending.set(path, saving);
+      }
+      await saving;
       return path;
     },
     loadBlob: (path) => readFile(path),
