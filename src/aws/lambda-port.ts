@@ -69,11 +69,14 @@ function toConfig(c: FunctionConfiguration, region: string): FunctionConfig {
 /** The LambdaPort over @aws-sdk/client-lambda: one client per region, SDK retries on. */
 export function createLambdaPort(options: AwsOptions = {}): LambdaPort {
   const clients = new Map<string, LambdaClient>();
+  // An endpoint given outright is what the SDK's rules resolve to as well (Lambda's rule set returns it
+  // unchanged); otherwise (AWS, or AWS_ENDPOINT_URL*) the first call of a region goes through the SDK.
+  const givenEndpoint = options.endpointUrl ? resolvedEndpoint(new URL(options.endpointUrl)) : undefined;
   const endpoints = new Map<string, ResolvedEndpoint>();
   const readers = new Map<string, ReturnType<typeof directReader>>();
   /**
-   * A read-only GET on the direct path (see direct-get.ts), once the region's endpoint is known from a
-   * call the SDK made; undefined when it is not known yet or the answer is not a 200.
+   * A read-only GET on the direct path (see direct-get.ts), once the region's endpoint is known; undefined
+   * when it is not known yet or the answer is not a 200.
    */
   const directRead = async (
     region: string,
@@ -81,7 +84,7 @@ export function createLambdaPort(options: AwsOptions = {}): LambdaPort {
     path: string,
     query: Record<string, string>,
   ): Promise<unknown> => {
-    const endpoint = endpoints.get(region);
+    const endpoint = endpoints.get(region) ?? givenEndpoint;
     if (!endpoint) return undefined;
     let read = readers.get(region);
     if (!read) {

@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { ParsedValues } from './options.js';
+import { UsageError } from '../errors.js';
 
 /** The global options, resolved. */
 export interface GlobalOptions {
@@ -20,6 +21,22 @@ export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(base, 'go-lambda-migrate');
 }
 
+function endpointUrl(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:'))
+    throw new UsageError(
+      `--endpoint-url ${value} is not an http(s) URL.`,
+      'Give a full URL, such as http://127.0.0.1:4566.',
+    );
+  return value;
+}
+
 /** Resolves the global options from parsed values and the environment. */
 export function globalOptions(values: ParsedValues, env: NodeJS.ProcessEnv = process.env): GlobalOptions {
   const regions = ((values.region as string[] | undefined) ?? [])
@@ -29,7 +46,7 @@ export function globalOptions(values: ParsedValues, env: NodeJS.ProcessEnv = pro
   return {
     profile: values.profile as string | undefined,
     regions,
-    endpointUrl: values['endpoint-url'] as string | undefined,
+    endpointUrl: endpointUrl(values['endpoint-url'] as string | undefined),
     sandbox: values.sandbox === true,
     stateDir: (values['state-dir'] as string | undefined) ?? defaultStateDir(env),
     json: values.json === true,

@@ -31,6 +31,8 @@ describe('the command line', () => {
       ['sandbox', '--port', 'abc'],
       ['sandbox', '--fault-rate', '2'],
       ['sandbox', '--today', '27/11/2026'],
+      ['--endpoint-url', 'localhost:4566', 'scan'],
+      ['--endpoint-url', 'ftp://example.com', 'scan'],
     ]) {
       const r = await runCli(args);
       expect(r.code, args.join(' ')).toBe(2);
