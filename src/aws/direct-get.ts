@@ -4,8 +4,8 @@ import * as https from 'node:https';
 import { canonicalQuery, GetSigner, type SigningCredentials } from './sigv4.js';
 
 /**
- * Where a region's client sends its calls, as the SDK's own endpoint resolution decided on a call it made
- * (custom endpoints, AWS_ENDPOINT_URL_LAMBDA, FIPS and dual-stack all included).
+ * Where a region's client sends its calls: the endpoint given, or what the SDK's own resolution decided on a
+ * call it made (AWS_ENDPOINT_URL*, FIPS and dual-stack included).
  */
 export interface ResolvedEndpoint {
   readonly protocol: string;
@@ -35,6 +35,9 @@ export interface RawGetFunction {
   readonly Tags?: Record<string, string>;
 }
 
+/** A 200's parsed body, or the status of anything else (undefined: no answer at all). */
+export type DirectAnswer = { readonly body: unknown } | { readonly status: number | undefined };
+
 const MAX_BODY = 6 * 1024 * 1024;
 const REQUEST_TIMEOUT_MS = 30_000;
 
@@ -45,15 +48,15 @@ const REQUEST_TIMEOUT_MS = 30_000;
  * each call costs about 0.8 ms of CPU against 0.2 ms this way, and over 17 regions at once that
  * difference decides whether a scan keeps up with the quotas (docs/PERFORMANCE.md).
  *
- * Only a 200 with a JSON body is taken. Anything else (an error, a throttle, a network failure, a
- * timeout) resolves to undefined, and the caller repeats the call through the SDK, which brings its
- * retries, error mapping and clock-skew correction.
+ * Only a 200 with a JSON body is taken. For anything else (an error, a throttle, a network failure, a
+ * timeout) the caller repeats the call through the SDK, which brings its retries, error mapping and
+ * clock-skew correction.
  */
 export function directReader(
   client: LambdaClient,
   region: string,
   userAgent: string,
-): (endpoint: ResolvedEndpoint, path: string, query: Record<string, string>) => Promise<unknown> {
+): (endpoint: ResolvedEndpoint, path: string, query: Record<string, string>) => Promise<DirectAnswer> {
   const signer = new GetSigner(region, 'lambda');
   const agents = {
     'http:': new http.Agent({ keepAlive: true, maxSockets: 64 }),
@@ -84,21 +87,22 @@ export function directReader(
       );
       headers['user-agent'] = userAgent;
       const search = canonicalQuery(query);
-      const bytes = await get(agent, endpoint, search ? `${path}?${search}` : path, headers);
-      return bytes === undefined ? undefined : (JSON.parse(bytes.toString('utf8')) as unknown);
+      const answer = await get(agent, endpoint, search ? `${path}?${search}` : path, headers);
+      if (!Buffer.isBuffer(answer)) return { status: answer };
+      return { body: JSON.parse(answer.toString('utf8')) as unknown };
     } catch {
-      return undefined;
+      return { status: undefined };
     }
   };
 }
 
-/** One GET: the body of a 200 (up to MAX_BODY), else undefined. */
+/** One GET: the body of a 200 (up to MAX_BODY), else the status (undefined when no answer came). */
 function get(
   agent: http.Agent,
   endpoint: ResolvedEndpoint,
   path: string,
   headers: Record<string, string>,
-): Promise<Buffer | undefined> {
+): Promise<Buffer | number | undefined> {
   return new Promise((resolve, reject) => {
     const request = (endpoint.protocol === 'https:' ? https.request : http.request)(
       {
@@ -113,7 +117,7 @@ function get(
       (res) => {
         if (res.statusCode !== 200) {
           res.resume();
-          resolve(undefined);
+          resolve(res.statusCode);
           return;
         }
         const chunks: Buffer[] = [];

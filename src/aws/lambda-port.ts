@@ -15,6 +15,7 @@ import {
 import type { AliasInfo, FunctionConfig, FunctionRef, FunctionWithCode, LambdaPort } from '../core/ports.js';
 import {
   directReader,
+  type DirectAnswer,
   isRawGetFunction,
   isRawListFunctions,
   resolvedEndpoint,
@@ -74,18 +75,21 @@ export function createLambdaPort(options: AwsOptions = {}): LambdaPort {
   const givenEndpoint = options.endpointUrl ? resolvedEndpoint(new URL(options.endpointUrl)) : undefined;
   const endpoints = new Map<string, ResolvedEndpoint>();
   const readers = new Map<string, ReturnType<typeof directReader>>();
+  // Set when the endpoint refused a direct read that the SDK then made: something the direct path does not
+  // know (a header, a signing rule) is needed, so every read goes through the SDK from then on.
+  let directOff = false;
   /**
-   * A read-only GET on the direct path (see direct-get.ts), once the region's endpoint is known; undefined
-   * when it is not known yet or the answer is not a 200.
+   * A read-only GET on the direct path (see direct-get.ts) once the region's endpoint is known; undefined
+   * when it is not (yet), or the direct path is off.
    */
   const directRead = async (
     region: string,
     kind: 'getFunction' | 'control',
     path: string,
     query: Record<string, string>,
-  ): Promise<unknown> => {
+  ): Promise<DirectAnswer | undefined> => {
     const endpoint = endpoints.get(region) ?? givenEndpoint;
-    if (!endpoint) return undefined;
+    if (!endpoint || directOff) return undefined;
     let read = readers.get(region);
     if (!read) {
       read = directReader(client(region), region, USER_AGENT);
@@ -93,6 +97,10 @@ export function createLambdaPort(options: AwsOptions = {}): LambdaPort {
     }
     await options.pace?.(region, kind);
     return read(endpoint, path, query);
+  };
+  /** After the SDK made a call the direct path could not: a refusal (400/401/403) turns the direct path off. */
+  const sdkSucceededAfter = (answer: DirectAnswer | undefined) => {
+    if (answer && 'status' in answer && [400, 401, 403].includes(answer.status ?? 0)) directOff = true;
   };
   const client = (region: string) => {
     let c = clients.get(region);
@@ -152,9 +160,9 @@ export function createLambdaPort(options: AwsOptions = {}): LambdaPort {
           ...(marker && { Marker: marker }),
           ...(opts.allVersions && { FunctionVersion: 'ALL' }),
         };
-        const raw = await directRead(region, 'control', '/2015-03-31/functions/', query);
+        const direct = await directRead(region, 'control', '/2015-03-31/functions/', query);
         let page: { Functions?: FunctionConfiguration[]; NextMarker?: string | null | undefined };
-        if (isRawListFunctions(raw)) page = raw;
+        if (direct && 'body' in direct && isRawListFunctions(direct.body)) page = direct.body;
         else {
           try {
             page = await client(region).send(
@@ -167,6 +175,7 @@ export function createLambdaPort(options: AwsOptions = {}): LambdaPort {
           } catch (e) {
             throw mapAwsError(e, `ListFunctions in ${region}`);
           }
+          sdkSucceededAfter(direct);
         }
         yield (page.Functions ?? []).map((f) => toConfig(f, region));
         marker = page.NextMarker ?? undefined;
@@ -268,17 +277,17 @@ export function createLambdaPort(options: AwsOptions = {}): LambdaPort {
         return out;
       }),
     async getFunction(ref: FunctionRef): Promise<FunctionWithCode> {
-      const raw = await directRead(
+      const direct = await directRead(
         ref.region,
         'getFunction',
         `/2015-03-31/functions/${encodeURIComponent(ref.name)}`,
         ref.qualifier ? { Qualifier: ref.qualifier } : {},
       );
-      if (isRawGetFunction(raw)) {
+      if (direct && 'body' in direct && isRawGetFunction(direct.body)) {
         return {
-          config: toConfig(raw.Configuration, ref.region),
-          codeLocation: raw.Code?.Location ?? '',
-          tags: raw.Tags ?? {},
+          config: toConfig(direct.body.Configuration, ref.region),
+          codeLocation: direct.body.Code?.Location ?? '',
+          tags: direct.body.Tags ?? {},
         };
       }
       try {
@@ -288,6 +297,7 @@ export function createLambdaPort(options: AwsOptions = {}): LambdaPort {
             ...(ref.qualifier && { Qualifier: ref.qualifier }),
           }),
         );
+        sdkSucceededAfter(direct);
         return {
           config: toConfig(out.Configuration ?? {}, ref.region),
           codeLocation: out.Code?.Location ?? '',

@@ -1,4 +1,6 @@
 import { readFile } from 'node:fs/promises';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateFunctionCommand, LambdaClient, TagResourceCommand } from '@aws-sdk/client-lambda';
@@ -239,6 +241,58 @@ describe('the direct path on an IPv6 endpoint', () => {
     } finally {
       await s.stop();
       await t.cleanup();
+    }
+  });
+});
+
+describe('an endpoint that refuses the direct path', () => {
+  it('turns the direct path off after a refusal the SDK then gets past', async () => {
+    const s = await withSandbox();
+    const target = new URL(s.sandbox.url);
+    const seen: string[] = [];
+    // In front of the sandbox: 403 for the direct path's requests, everything else passed on.
+    const proxy = createServer((req, res) => {
+      const agent = req.headers['user-agent'] ?? '';
+      seen.push(agent.split(' ')[0]!);
+      if (agent.startsWith('go-lambda-migrate')) {
+        res.writeHead(403, { 'x-amzn-errortype': 'InvalidSignatureException' });
+        res.end('{"message":"The request signature we calculated does not match"}');
+        return;
+      }
+      const upstream = httpRequest(
+        { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+        (up) => {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+        },
+      );
+      req.pipe(upstream);
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+      await lambdaClient(s.sandbox.url, 'us-east-1').send(
+        new CreateFunctionCommand({
+          FunctionName: 'f',
+          Runtime: 'provided.al2023',
+          Handler: 'bootstrap',
+          Role: ROLE,
+          Code: { ZipFile: tinyZip() },
+        }),
+      );
+      const port = createLambdaPort({ endpointUrl: url, staticCredentials: CREDS });
+      for (let i = 0; i < 3; i++)
+        expect((await port.getFunction({ region: 'us-east-1', name: 'f' })).config.name).toBe('f');
+      const pages: FunctionConfig[][] = [];
+      for await (const page of port.listFunctionPages('us-east-1')) pages.push(page);
+      expect(pages.flat()).toHaveLength(1);
+      // One refused direct read, then the SDK for it and for everything after.
+      expect(seen[0]).toBe('go-lambda-migrate');
+      expect(seen.slice(1).every((a) => a.startsWith('aws-sdk-js/'))).toBe(true);
+      expect(seen).toHaveLength(5);
+    } finally {
+      await new Promise((r) => proxy.close(r));
+      await s.stop();
     }
   });
 });
