@@ -3,12 +3,12 @@ import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CreateFunctionCommand, LambdaClient, TagResourceCommand } from '@aws-sdk/client-lambda';
+import { LambdaClient, TagResourceCommand } from '@aws-sdk/client-lambda';
 import { createLambdaPort } from '../../src/aws/lambda-port.js';
 import { GetSigner } from '../../src/aws/sigv4.js';
 import { quotaPacer } from '../../src/core/pacing.js';
 import type { FunctionConfig } from '../../src/core/ports.js';
-import { lambdaClient, ROLE, tempDir, tinyZip, withSandbox } from '../helpers/sandbox.js';
+import { createTinyFunction, lambdaClient, tempDir, withSandbox } from '../helpers/sandbox.js';
 
 const CREDS = { accessKeyId: 'AKIDSANDBOX', secretAccessKey: 'sandbox-secret' };
 
@@ -110,18 +110,16 @@ describe('the Lambda port against the sandbox', () => {
     const s = await withSandbox({ throttle: true, accessLog: log });
     stop = s.stop;
     url = s.sandbox.url;
-    const sdk = lambdaClient(url, 'eu-west-1', 5);
     for (let i = 0; i < 12; i++) {
-      await sdk.send(
-        new CreateFunctionCommand({
-          FunctionName: `p-${String(i).padStart(2, '0')}`,
-          Runtime: i % 2 ? 'provided.al2' : 'provided.al2023',
-          Handler: i % 2 ? 'main.handler' : 'bootstrap',
-          Role: ROLE,
-          Code: { ZipFile: tinyZip() },
-        }),
+      await createTinyFunction(
+        url,
+        'eu-west-1',
+        `p-${String(i).padStart(2, '0')}`,
+        i % 2 ? 'provided.al2' : 'provided.al2023',
+        i % 2 ? 'main.handler' : 'bootstrap',
       );
     }
+    const sdk = lambdaClient(url, 'eu-west-1', 5);
     await sdk.send(
       new TagResourceCommand({
         Resource: 'arn:aws:lambda:eu-west-1:123456789012:function:p-01',
@@ -219,15 +217,7 @@ describe('the direct path on an IPv6 endpoint', () => {
     const s = await withSandbox({ host: '::1', accessLog: log });
     try {
       expect(s.sandbox.url).toMatch(/^http:\/\/\[::1\]:\d+$/);
-      await lambdaClient(s.sandbox.url, 'us-west-2').send(
-        new CreateFunctionCommand({
-          FunctionName: 'v6',
-          Runtime: 'provided.al2023',
-          Handler: 'bootstrap',
-          Role: ROLE,
-          Code: { ZipFile: tinyZip() },
-        }),
-      );
+      await createTinyFunction(s.sandbox.url, 'us-west-2', 'v6');
       const port = createLambdaPort({ endpointUrl: s.sandbox.url, staticCredentials: CREDS });
       const pages: FunctionConfig[][] = [];
       for await (const page of port.listFunctionPages('us-west-2')) pages.push(page);
@@ -271,15 +261,7 @@ describe('an endpoint that refuses the direct path', () => {
     await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
     try {
       const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
-      await lambdaClient(s.sandbox.url, 'us-east-1').send(
-        new CreateFunctionCommand({
-          FunctionName: 'f',
-          Runtime: 'provided.al2023',
-          Handler: 'bootstrap',
-          Role: ROLE,
-          Code: { ZipFile: tinyZip() },
-        }),
-      );
+      await createTinyFunction(s.sandbox.url, 'us-east-1', 'f');
       const port = createLambdaPort({ endpointUrl: url, staticCredentials: CREDS });
       for (let i = 0; i < 3; i++)
         expect((await port.getFunction({ region: 'us-east-1', name: 'f' })).config.name).toBe('f');

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LambdaClient } from '@aws-sdk/client-lambda';
+import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/server.js';
 import { writeZip } from '../../src/archive/zip-write.js';
 
@@ -42,4 +42,23 @@ export function lambdaClient(url: string, region = 'us-east-1', maxAttempts = 1)
 /** A small zip holding one executable file. */
 export function tinyZip(name = 'bootstrap', content = '#!/bin/sh\necho hi\n'): Buffer {
   return writeZip([{ name, data: Buffer.from(content), mode: 0o755 }]);
+}
+
+/** Creates a function from tinyZip() in `region` (CreateFunction, so no deprecated runtime). */
+export async function createTinyFunction(
+  url: string,
+  region: string,
+  name: string,
+  runtime = 'provided.al2023',
+  handler = 'bootstrap',
+): Promise<void> {
+  await lambdaClient(url, region, 5).send(
+    new CreateFunctionCommand({
+      FunctionName: name,
+      Runtime: runtime as never,
+      Handler: handler,
+      Role: ROLE,
+      Code: { ZipFile: tinyZip() },
+    }),
+  );
 }
