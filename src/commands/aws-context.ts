@@ -1,20 +1,43 @@
-import { createLambdaPort } from '../aws/lambda-port.js';
 import { quotaPacer } from '../core/pacing.js';
 import type { LambdaPort } from '../core/ports.js';
 import { UsageError, UserError } from '../errors.js';
 import type { GlobalOptions } from '../cli/global.js';
 
-/** The real Lambda port for the command line's global options. */
+/**
+ * The real Lambda port for the command line's global options. The SDK is loaded on the port's first call
+ * (it takes about 0.2 s), so commands that never reach AWS (help, the sandbox, inspecting a file) start
+ * without it.
+ */
 export function lambdaPortFor(globals: GlobalOptions): LambdaPort {
-  return createLambdaPort({
-    pace: quotaPacer(),
-    ...(globals.profile && { profile: globals.profile }),
-    ...(globals.endpointUrl && { endpointUrl: globals.endpointUrl }),
-    ...(globals.sandbox && {
-      fallbackRegion: 'us-east-1',
-      staticCredentials: { accessKeyId: 'AKIDSANDBOX', secretAccessKey: 'sandbox' },
-    }),
-  });
+  let loaded: Promise<LambdaPort> | undefined;
+  const port = () =>
+    (loaded ??= import('../aws/lambda-port.js').then(({ createLambdaPort }) =>
+      createLambdaPort({
+        pace: quotaPacer(),
+        ...(globals.profile && { profile: globals.profile }),
+        ...(globals.endpointUrl && { endpointUrl: globals.endpointUrl }),
+        ...(globals.sandbox && {
+          fallbackRegion: 'us-east-1',
+          staticCredentials: { accessKeyId: 'AKIDSANDBOX', secretAccessKey: 'sandbox' },
+        }),
+      }),
+    ));
+  return {
+    async *listFunctionPages(region, options) {
+      yield* (await port()).listFunctionPages(region, options);
+    },
+    getConfiguration: async (ref) => (await port()).getConfiguration(ref),
+    updateCode: async (ref, update) => (await port()).updateCode(ref, update),
+    updateConfiguration: async (ref, update) => (await port()).updateConfiguration(ref, update),
+    publishVersion: async (ref, options) => (await port()).publishVersion(ref, options),
+    waitUntilUpdated: async (ref, maxWaitSeconds) => (await port()).waitUntilUpdated(ref, maxWaitSeconds),
+    invoke: async (ref, payload) => (await port()).invoke(ref, payload),
+    listAliases: async (ref) => (await port()).listAliases(ref),
+    listVersions: async (ref) => (await port()).listVersions(ref),
+    getFunction: async (ref) => (await port()).getFunction(ref),
+    downloadCode: async (location) => (await port()).downloadCode(location),
+    defaultRegion: async () => (await port()).defaultRegion(),
+  };
 }
 
 /** The one region a single-function command works in. */
