@@ -117,7 +117,7 @@ export function createLambdaPort(options: AwsOptions = {}): LambdaPort {
       const pace = options.pace;
       c.middlewareStack.add(
         (next, context) => async (args) => {
-          // Where the SDK resolved this region's endpoint to, for the direct GetFunction path.
+          // Where the SDK resolved this region's endpoint to, for the direct read path.
           const url = (context as { endpointV2?: { url?: URL } }).endpointV2?.url;
           if (url && !endpoints.has(region)) endpoints.set(region, resolvedEndpoint(url));
           // Every attempt of every call (retries, pages and waiter polls included) waits for its quota.

@@ -35,8 +35,8 @@ export function canonicalQuery(query: Readonly<Record<string, string>>): string 
 /**
  * AWS Signature Version 4 for a GET without a body, for services other than S3 (the canonical path is the
  * sent path encoded once more). Signing keys are kept per day, region, service and secret. It exists for
- * the direct GetFunction path, where the SDK's general signer costs about 60 µs a call against 10 µs here;
- * a test checks its headers against the SDK's signer.
+ * the direct read path, where the SDK's general signer costs about 60 µs a call against 10 µs here; a test
+ * checks its headers against the SDK's signer.
  */
 export class GetSigner {
   private keyScope = '';

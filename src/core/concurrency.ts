@@ -21,28 +21,29 @@ export class Limiter {
   private running = 0;
   private readonly waiting: (() => void)[] = [];
 
-  constructor(private limitValue: number) {}
+  constructor(private limit: number) {}
 
-  get limit(): number {
-    return this.limitValue;
-  }
-
-  set limit(n: number) {
-    this.limitValue = n;
-    while (this.running < Math.max(1, this.limitValue) && this.waiting.length > 0) {
-      this.running++;
-      this.waiting.shift()!();
-    }
+  /** Changes the limit; a raised one starts waiting tasks at once. */
+  setLimit(n: number): void {
+    this.limit = n;
+    this.startWaiting();
   }
 
   async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.running < Math.max(1, this.limitValue)) this.running++;
+    if (this.running < Math.max(1, this.limit)) this.running++;
     else await new Promise<void>((resolve) => this.waiting.push(resolve));
     try {
       return await task();
     } finally {
       this.running--;
-      this.limit = this.limitValue; // starts the next waiting task, if the limit allows
+      this.startWaiting();
+    }
+  }
+
+  private startWaiting(): void {
+    while (this.running < Math.max(1, this.limit) && this.waiting.length > 0) {
+      this.running++;
+      this.waiting.shift()!();
     }
   }
 }

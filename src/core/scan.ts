@@ -98,23 +98,19 @@ export async function* scanFunctions(
     // (the first page is left out: it carries the client's start-up), unless the caller fixed the number.
     const gate = new Limiter(options.tagConcurrency ?? 10);
     let fastest = Infinity;
-    let pageCount = 0;
     const tagOf = new Map<string, Promise<string | null>>();
     try {
       // Tags are read as each page arrives, so GetFunction's quota is at work while the listing goes on.
       let listed = 0;
       const found: FunctionConfig[] = [];
       try {
-        const listing = port.listFunctionPages(region, { allVersions: options.allVersions === true });
-        const pages = listing[Symbol.asyncIterator]();
-        for (;;) {
-          const asked = performance.now();
-          const next = await pages.next();
-          if (next.done) break;
-          const page = next.value;
-          if (pageCount++ > 0) {
+        let asked = performance.now();
+        for await (const page of port.listFunctionPages(region, {
+          allVersions: options.allVersions === true,
+        })) {
+          if (listed > 0) {
             fastest = Math.min(fastest, performance.now() - asked);
-            if (options.tagConcurrency === undefined) gate.limit = tagConcurrencyFor(fastest);
+            if (options.tagConcurrency === undefined) gate.setLimit(tagConcurrencyFor(fastest));
           }
           listed += page.length;
           for (const f of page) {
@@ -133,6 +129,7 @@ export async function* scanFunctions(
               );
             }
           }
+          asked = performance.now();
         }
       } finally {
         await Promise.all(tagOf.values());
