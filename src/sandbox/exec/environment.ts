@@ -61,6 +61,8 @@ interface Failure {
   readonly errorMessage: string;
   /** Extra log line after the message, as Lambda prints it (e.g. the error type). */
   readonly logSuffix?: string;
+  /** The invocation ran at least this long (a timeout ran the whole timeout, whatever the timer's jitter). */
+  readonly minDurationMs?: number;
 }
 
 const failureBody = (f: Failure) =>
@@ -152,7 +154,7 @@ export class ExecutionEnvironment {
         }
         failure = result.failure;
       }
-      const durationMs = performance.now() - t1;
+      const durationMs = Math.max(performance.now() - t1, failure.minDurationMs ?? 0);
       this.sink.push(
         `RequestId: ${input.requestId} Error: ${failure.errorMessage.replace(/^RequestId: \S+ Error: /, '')}`,
       );
@@ -427,6 +429,7 @@ export class ExecutionEnvironment {
           failure: {
             errorType: 'Sandbox.Timedout',
             errorMessage: `RequestId: ${input.requestId} Error: Task timed out after ${seconds} seconds`,
+            minDurationMs: timeoutMs,
           },
         };
       }
