@@ -12,6 +12,7 @@ import { planCommand } from './commands/plan.js';
 import { applyCommand } from './commands/apply.js';
 import { rollbackCommand } from './commands/rollback.js';
 import { historyCommand } from './commands/history.js';
+import { wizardCommand } from './commands/wizard.js';
 import { launchSandbox, sandboxCommand, sandboxOptionsFrom } from './commands/sandbox.js';
 
 const COMMANDS: readonly Command[] = [
@@ -22,9 +23,15 @@ const COMMANDS: readonly Command[] = [
   applyCommand,
   rollbackCommand,
   historyCommand,
+  wizardCommand,
   ...PLANNED_COMMANDS,
 ].sort((a, b) => a.name.localeCompare(b.name));
-const STRING_GLOBALS = new Set(GLOBAL_OPTIONS.filter((o) => o.type === 'string').map((o) => `--${o.name}`));
+// Options that take a value, of any command: with no command word (the wizard), `--source DIR` comes first.
+const STRING_OPTIONS = new Set(
+  [...GLOBAL_OPTIONS, ...COMMANDS.flatMap((c) => c.options)]
+    .filter((o) => o.type === 'string')
+    .map((o) => `--${o.name}`),
+);
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
@@ -39,7 +46,7 @@ function splitCommand(argv: readonly string[]): { name: string | undefined; rest
     const a = argv[i]!;
     if (a === '--') break;
     if (a.startsWith('-')) {
-      if (STRING_GLOBALS.has(a)) i++;
+      if (STRING_OPTIONS.has(a)) i++;
       continue;
     }
     return { name: a, rest: [...argv.slice(0, i), ...argv.slice(i + 1)] };

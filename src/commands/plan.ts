@@ -1,15 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { bundledLifecycle, isoDay } from '../core/lifecycle.js';
-import {
-  planChanges,
-  planMigration,
-  type FunctionPlan,
-  type Plan,
-  type PlanOptions,
-  type Strategy,
-} from '../core/plan.js';
+import { planChanges, planMigration, type Plan, type PlanOptions, type Strategy } from '../core/plan.js';
 import { UsageError, UserError } from '../errors.js';
 import { planDocument, savePlan } from '../state/plan-file.js';
+import { renderMarkdown, renderPlan } from '../ui/plan-text.js';
 import type { CommandContext, Command } from './command.js';
 import { lambdaPortFor } from './aws-context.js';
 import { createBuildPort } from './build-port.js';
@@ -91,61 +85,6 @@ export async function makePlan(ctx: CommandContext): Promise<Plan> {
   return plan!;
 }
 
-const mb = (n: number | undefined) => (n === undefined ? '?' : `${(n / 1024 / 1024).toFixed(1)} MB`);
-const arrow = (a: string, b: string) => (a === b ? a : `${a} -> ${b}`);
-
-/** A terraform-plan-like text rendering. */
-export function renderPlan(plan: Plan): string {
-  const out: string[] = [];
-  for (const f of plan.functions) out.push(...renderFunction(f), '');
-  const migrate = plan.functions.filter((f) => !f.blocked && f.strategy !== 'none').length;
-  const blocked = plan.functions.filter((f) => f.blocked).length;
-  const same = plan.functions.length - migrate - blocked;
-  out.push(`Plan: ${migrate} to migrate, ${blocked} blocked, ${same} unchanged. Nothing was changed.`);
-  return out.join('\n');
-}
-
-function renderFunction(f: FunctionPlan): string[] {
-  const head = f.blocked ? '!' : f.strategy === 'none' ? '=' : '~';
-  const lines = [
-    `${head} ${f.region}/${f.functionName}${f.blocked ? '  (blocked)' : f.strategy === 'none' ? '' : `  (${f.strategy}${f.source ? ` from ${f.source}` : ''})`}`,
-  ];
-  if (f.blocked) lines.push(`    blocked: ${f.blocked}`);
-  else if (f.strategy !== 'none') {
-    lines.push(
-      `    runtime:        ${arrow(f.from.runtime, f.to.runtime)}`,
-      `    handler:        ${arrow(f.from.handler, f.to.handler)}`,
-      `    architectures:  ${arrow(f.from.architectures.join(','), f.to.architectures.join(','))}`,
-      `    code size:      ${mb(f.from.codeSize)} -> ${mb(f.to.codeSize)}`,
-    );
-    if (f.smoke) {
-      lines.push(
-        `    smoke test:     ${f.smoke.ok ? 'ok' : `function error ${f.smoke.errorType ?? ''}`} (${f.smoke.durationMs.toFixed(1)} ms, ${f.smoke.maxMemoryUsedMb} MB${f.smoke.emulatedBy ? `, emulated by ${f.smoke.emulatedBy}` : ''})`,
-      );
-    }
-    lines.push('    steps:');
-    f.steps.forEach((s, i) => lines.push(`      ${i + 1}. ${s.action}: ${s.detail}`));
-  }
-  for (const r of f.risks) lines.push(`    ${r.level}: ${r.message}`);
-  return lines;
-}
-
-/** The plan as Markdown (for pull requests and tickets). */
-export function renderMarkdown(plan: Plan): string {
-  const rows = plan.functions.map(
-    (f) =>
-      `| ${f.region} | ${f.functionName} | ${f.blocked ? `blocked: ${f.blocked}` : f.strategy} | ${arrow(f.from.runtime, f.to.runtime)} | ${arrow(f.from.handler, f.to.handler)} | ${arrow(f.from.architectures.join(','), f.to.architectures.join(','))} | ${f.risks
-        .filter((r) => r.level !== 'info')
-        .map((r) => r.message)
-        .join('<br>')} |`,
-  );
-  return [
-    '| region | function | strategy | runtime | handler | architectures | risks |',
-    '|---|---|---|---|---|---|---|',
-    ...rows,
-  ].join('\n');
-}
-
 export const planCommand: Command = {
   name: 'plan',
   usage: 'go-lambda-migrate plan [FUNCTION...] [--all] [--out FILE]',
@@ -185,3 +124,5 @@ export const planCommand: Command = {
     return ctx.values['detailed-exitcode'] && planChanges(plan) ? 2 : 0;
   },
 };
+
+export { renderPlan };

@@ -6,12 +6,6 @@ import type { Command } from './command.js';
  */
 export const PLANNED_COMMANDS: readonly Command[] = [
   {
-    name: 'wizard',
-    usage: 'go-lambda-migrate [wizard]',
-    summary: 'interactive wizard over scan, inspect, plan, apply, benchmark and rollback',
-    options: [],
-  },
-  {
     name: 'bench',
     usage: 'go-lambda-migrate bench FUNCTION [--vs FUNCTION[:QUALIFIER]]',
     summary: 'cold and warm benchmark: duration, billed duration, memory, init, cost',

@@ -1,7 +1,6 @@
 import type { ApplyResult } from '../core/apply.js';
-import { latestMigration } from '../core/journal.js';
 import type { FunctionRef } from '../core/ports.js';
-import { rollbackFunction } from '../core/rollback.js';
+import { rollbackMigrations } from '../core/rollback-many.js';
 import { UsageError, UserError } from '../errors.js';
 import { createFileJournal } from '../state/journal-fs.js';
 import type { Command, CommandContext } from './command.js';
@@ -34,48 +33,12 @@ export const rollbackCommand: Command = {
         });
     await confirmMutation(ctx, `Roll back ${refs.length} function${refs.length === 1 ? '' : 's'}?`);
     const lambda = lambdaPortFor(ctx.globals);
-    const results: ApplyResult[] = [];
-    const view = progressOutput(ctx, 'rolling back');
+    let results: ApplyResult[] = [];
     let stopped = false;
-    for (const ref of refs) {
-      const state = latestMigration(await journal.read(ref));
-      const base = {
-        functionName: ref.name,
-        region: ref.region,
-        journal: journalPath(ctx.globals.stateDir)(ref),
-      };
-      if (!state) {
-        results.push({ ...base, status: 'skipped', message: 'no migration in the journal' });
-        continue;
-      }
-      if (state.rollback?.status === 'restored') {
-        results.push({
-          ...base,
-          status: 'skipped',
-          message: `already rolled back on ${state.rollback.time}`,
-        });
-        continue;
-      }
-      view.event({ type: 'function-start', ref });
-      try {
-        const rb = await rollbackFunction(lambda, journal, ref, state, 'rollback requested', (step, phase) =>
-          view.event(
-            phase === 'start'
-              ? { type: 'step-start', ref, step }
-              : { type: 'step-done', ref, step, skipped: phase === 'skipped' },
-          ),
-        );
-        const status = rb.status === 'failed' ? 'failed' : 'rolled-back';
-        stopped ||= rb.status === 'stopped';
-        results.push({ ...base, status, message: rb.message });
-      } catch (e) {
-        results.push({
-          ...base,
-          status: 'failed',
-          message: `${(e as Error).message}; the original is at ${state.backup?.path ?? '(no backup)'}`,
-        });
-      }
-      view.event({ type: 'function-done', ref, result: results.at(-1)! });
+    const view = progressOutput(ctx, 'rolling back');
+    for await (const e of rollbackMigrations(lambda, journal, refs, journalPath(ctx.globals.stateDir))) {
+      if (e.type === 'done') ({ results, stopped } = e);
+      else view.event(e);
     }
     await view.end();
     if (ctx.globals.json) ctx.stdout.write(JSON.stringify({ results }, null, 2) + '\n');

@@ -37,6 +37,8 @@ export interface ApplyOptions {
   readonly verifyEvent?: unknown;
   /** Path shown for each function's journal. */
   readonly journalPath: (ref: FunctionRef) => string;
+  /** Once aborted, functions not yet started are skipped; those in flight finish (or roll back) as usual. */
+  readonly signal?: AbortSignal;
 }
 
 const now = () => new Date().toISOString();
@@ -323,8 +325,17 @@ export async function* applyPlan(
 ): AsyncGenerator<ApplyEvent | { type: 'done'; results: ApplyResult[] }> {
   const channel = new EventChannel<ApplyEvent>();
   const backups: BackupCache = new Map();
-  const work = mapLimit(plans, options.concurrency, async (plan) => {
+  const work = mapLimit(plans, options.concurrency, async (plan): Promise<ApplyResult> => {
     const ref = { region: plan.region, name: plan.functionName };
+    if (options.signal?.aborted) {
+      return {
+        functionName: plan.functionName,
+        region: plan.region,
+        status: 'skipped',
+        message: 'not started: interrupted (nothing was changed)',
+        journal: options.journalPath(ref),
+      };
+    }
     channel.push({ type: 'function-start', ref });
     let result: ApplyResult;
     try {

@@ -1,0 +1,81 @@
+import { join } from 'node:path';
+import { applyPlan } from '../core/apply.js';
+import { bundledLifecycle, isoDay } from '../core/lifecycle.js';
+import { planMigration } from '../core/plan.js';
+import { rollbackMigrations } from '../core/rollback-many.js';
+import { scanFunctions } from '../core/scan.js';
+import { intOption } from '../cli/options.js';
+import { DEMO_DIR } from '../sandbox/seed.js';
+import { createFileJournal } from '../state/journal-fs.js';
+import type { WizardServices } from '../ui/wizard/services.js';
+import { journalPath } from './apply.js';
+import { lambdaPortFor } from './aws-context.js';
+import { createBuildPort } from './build-port.js';
+import type { Command, CommandContext } from './command.js';
+import { PLAN_OPTIONS, planOptionsFrom } from './plan.js';
+import { resolveRegions } from './regions.js';
+
+function whereText(ctx: CommandContext): string {
+  const g = ctx.globals;
+  if (g.sandbox) return `the embedded sandbox at ${g.endpointUrl}`;
+  const endpoint = g.endpointUrl ?? process.env.AWS_ENDPOINT_URL_LAMBDA ?? process.env.AWS_ENDPOINT_URL;
+  if (endpoint) return `the endpoint ${endpoint}`;
+  return `AWS${g.profile ? `, profile ${g.profile}` : ''}`;
+}
+
+/** The wizard's services over the real ports: the same core streams the commands print. */
+export function wizardServices(ctx: CommandContext, sources: string[], concurrency: number): WizardServices {
+  const lambda = lambdaPortFor(ctx.globals);
+  const journal = createFileJournal(ctx.globals.stateDir);
+  const journalOf = journalPath(ctx.globals.stateDir);
+  return {
+    where: whereText(ctx),
+    sources,
+    stateDir: ctx.globals.stateDir,
+    regions: () => resolveRegions(ctx.globals, lambda),
+    scan: (regions) => scanFunctions(lambda, { regions }),
+    // Compiler output is not shown: it would tear the wizard's frame; a failed build says why in the plan.
+    plan: (refs, choices) =>
+      planMigration(lambda, createBuildPort(sources), bundledLifecycle(), refs, {
+        ...choices,
+        today: isoDay(),
+      }),
+    apply: (functions, signal) =>
+      applyPlan(lambda, journal, functions, { concurrency, journalPath: journalOf, signal }),
+    rollback: (refs, signal) => rollbackMigrations(lambda, journal, refs, journalOf, signal),
+  };
+}
+
+export const wizardCommand: Command = {
+  name: 'wizard',
+  usage: 'go-lambda-migrate [wizard] [--source DIR]... [--target RUNTIME] [--arch ARCH] [--strategy S]',
+  summary: 'interactive wizard over scan, plan, apply and rollback',
+  details:
+    'Scans, lets you pick functions, shows the plan (read-only), migrates after you confirm, and can roll back\n' +
+    'what it migrated. Needs a terminal; scripts use the other commands. With --sandbox and no --source, the\n' +
+    "demo functions' sources are used.",
+  options: [
+    ...PLAN_OPTIONS.filter((o) => o.name !== 'all'),
+    {
+      name: 'concurrency',
+      type: 'string',
+      value: 'N',
+      description: 'functions migrated at once (default 4)',
+    },
+  ],
+  async run(ctx: CommandContext): Promise<number> {
+    const options = await planOptionsFrom(ctx);
+    const concurrency = intOption(ctx.values, 'concurrency', 1, 64) ?? 4;
+    const sources =
+      options.sources.length > 0 || !ctx.globals.sandbox ? options.sources : [join(DEMO_DIR, 'functions')];
+    const services = wizardServices(ctx, sources, concurrency);
+    // Ink is loaded here only: the other commands need not pay for it.
+    const { runWizard } = await import('../ui/wizard/run-wizard.js');
+    const outcome = await runWizard(
+      services,
+      { target: options.target, arch: options.arch, strategy: options.strategy },
+      ctx.globals.color,
+    );
+    return { ok: 0, partial: 3, failed: 1 }[outcome];
+  },
+};

@@ -1,0 +1,56 @@
+import type { FunctionPlan, Plan } from '../core/plan.js';
+
+const mb = (n: number | undefined) => (n === undefined ? '?' : `${(n / 1024 / 1024).toFixed(1)} MB`);
+const arrow = (a: string, b: string) => (a === b ? a : `${a} -> ${b}`);
+
+/** A terraform-plan-like text rendering. */
+export function renderPlan(plan: Plan): string {
+  const out: string[] = [];
+  for (const f of plan.functions) out.push(...renderFunction(f), '');
+  const migrate = plan.functions.filter((f) => !f.blocked && f.strategy !== 'none').length;
+  const blocked = plan.functions.filter((f) => f.blocked).length;
+  const same = plan.functions.length - migrate - blocked;
+  out.push(`Plan: ${migrate} to migrate, ${blocked} blocked, ${same} unchanged. Nothing was changed.`);
+  return out.join('\n');
+}
+
+export function renderFunction(f: FunctionPlan): string[] {
+  const head = f.blocked ? '!' : f.strategy === 'none' ? '=' : '~';
+  const lines = [
+    `${head} ${f.region}/${f.functionName}${f.blocked ? '  (blocked)' : f.strategy === 'none' ? '' : `  (${f.strategy}${f.source ? ` from ${f.source}` : ''})`}`,
+  ];
+  if (f.blocked) lines.push(`    blocked: ${f.blocked}`);
+  else if (f.strategy !== 'none') {
+    lines.push(
+      `    runtime:        ${arrow(f.from.runtime, f.to.runtime)}`,
+      `    handler:        ${arrow(f.from.handler, f.to.handler)}`,
+      `    architectures:  ${arrow(f.from.architectures.join(','), f.to.architectures.join(','))}`,
+      `    code size:      ${mb(f.from.codeSize)} -> ${mb(f.to.codeSize)}`,
+    );
+    if (f.smoke) {
+      lines.push(
+        `    smoke test:     ${f.smoke.ok ? 'ok' : `function error ${f.smoke.errorType ?? ''}`} (${f.smoke.durationMs.toFixed(1)} ms, ${f.smoke.maxMemoryUsedMb} MB${f.smoke.emulatedBy ? `, emulated by ${f.smoke.emulatedBy}` : ''})`,
+      );
+    }
+    lines.push('    steps:');
+    f.steps.forEach((s, i) => lines.push(`      ${i + 1}. ${s.action}: ${s.detail}`));
+  }
+  for (const r of f.risks) lines.push(`    ${r.level}: ${r.message}`);
+  return lines;
+}
+
+/** The plan as Markdown (for pull requests and tickets). */
+export function renderMarkdown(plan: Plan): string {
+  const rows = plan.functions.map(
+    (f) =>
+      `| ${f.region} | ${f.functionName} | ${f.blocked ? `blocked: ${f.blocked}` : f.strategy} | ${arrow(f.from.runtime, f.to.runtime)} | ${arrow(f.from.handler, f.to.handler)} | ${arrow(f.from.architectures.join(','), f.to.architectures.join(','))} | ${f.risks
+        .filter((r) => r.level !== 'info')
+        .map((r) => r.message)
+        .join('<br>')} |`,
+  );
+  return [
+    '| region | function | strategy | runtime | handler | architectures | risks |',
+    '|---|---|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
+}

@@ -1,0 +1,238 @@
+import { Box, Text, useApp, useInput, useStdout } from 'ink';
+import { useCallback, useEffect, useReducer, useRef, type ReactElement } from 'react';
+import type { ApplyEvent, ApplyResult } from '../../core/apply.js';
+import type { FunctionRef } from '../../core/ports.js';
+import { UserError } from '../../errors.js';
+import { PlanningScreen, planLines, ReviewScreen, ScanningScreen, SelectScreen } from './choose-screens.js';
+import { bindingsFor, hintLine, keyName, type Intent } from './keys.js';
+import type { WizardChoices, WizardServices } from './services.js';
+import {
+  changing,
+  initialWizard,
+  selectedRefs,
+  wizardReducer,
+  type WizardAction,
+  type WizardState,
+} from './state.js';
+import { DoneScreen, FailedScreen, WorkScreen } from './work-screens.js';
+
+type WorkStream = AsyncIterable<ApplyEvent | { type: 'done'; results: ApplyResult[]; stopped?: boolean }>;
+
+/** How the wizard ended: `failed` when it quit on an error screen, `partial` when the last run left failures. */
+export type WizardOutcome = 'ok' | 'partial' | 'failed';
+
+const working = (s: WizardState) => s.screen.kind === 'applying' || s.screen.kind === 'rolling-back';
+
+/** Rows the scrolling lists get: the terminal's height less the header, hints and summaries. */
+const listRows = (terminalRows: number | undefined) => Math.max(5, (terminalRows ?? 24) - 8);
+
+function errorText(e: unknown): { message: string; hint: string | undefined } {
+  if (e instanceof UserError) return { message: e.message, hint: e.hint };
+  const err = e as Error;
+  return {
+    message: `go-lambda-migrate hit a bug: ${err.message}`,
+    hint: `Please report it with what you did and this: ${err.stack?.split('\n').slice(0, 3).join(' ')}`,
+  };
+}
+
+/**
+ * The interactive wizard: scan → select → plan (read-only) → review → confirm → migrate → results, with
+ * rollback of what it migrated. One reducer holds the state; the work runs through `services`' event
+ * streams, the same ones the non-interactive commands print.
+ */
+export function Wizard({
+  services,
+  choices,
+  color,
+  onOutcome,
+}: {
+  services: WizardServices;
+  choices: WizardChoices;
+  color: boolean;
+  onOutcome: (o: WizardOutcome) => void;
+}): ReactElement {
+  const [state, dispatchToReact] = useReducer(wizardReducer, choices, initialWizard);
+  const { exit } = useApp();
+  const { stdout } = useStdout();
+  const busy = useRef(false);
+  const abort = useRef<AbortController | undefined>(undefined);
+  // The state after every action dispatched so far, ahead of React's next render: keys typed faster than a
+  // frame must meet the screen their earlier keys led to (Enter then y confirms the plan just shown).
+  const latest = useRef(state);
+  const dispatch = useCallback((action: WizardAction) => {
+    latest.current = wizardReducer(latest.current, action);
+    dispatchToReact(action);
+  }, []);
+
+  const run = useCallback(
+    async (work: () => Promise<void>) => {
+      if (busy.current) return;
+      busy.current = true;
+      try {
+        await work();
+      } catch (e) {
+        dispatch({ type: 'failed', ...errorText(e) });
+      } finally {
+        busy.current = false;
+      }
+    },
+    [dispatch],
+  );
+
+  const scan = useCallback(
+    () =>
+      run(async () => {
+        dispatch({ type: 'scan-start', regions: 0 });
+        const regions = await services.regions();
+        dispatch({ type: 'scan-start', regions: regions.length });
+        for await (const event of services.scan(regions)) dispatch({ type: 'scan-event', event });
+      }),
+    [run, services, dispatch],
+  );
+
+  const plan = (refs: FunctionRef[]) =>
+    run(async () => {
+      dispatch({ type: 'plan-start', refs });
+      for await (const e of services.plan(refs, latest.current.choices)) {
+        if (e.type === 'done') dispatch({ type: 'plan-done', plan: e.plan });
+        else dispatch({ type: 'plan-event', event: e });
+      }
+    });
+
+  const work = (what: 'migration' | 'rollback', stream: (signal: AbortSignal) => WorkStream) =>
+    run(async () => {
+      const controller = new AbortController();
+      abort.current = controller;
+      dispatch({ type: 'work-start', what, at: Date.now() });
+      const timer = setInterval(() => dispatch({ type: 'tick', at: Date.now() }), 100);
+      try {
+        for await (const e of stream(controller.signal)) {
+          if (e.type === 'done')
+            dispatch({ type: 'work-done', what, results: e.results, stopped: e.stopped === true });
+          else dispatch({ type: 'work-event', event: e, at: Date.now() });
+        }
+      } finally {
+        clearInterval(timer);
+        abort.current = undefined;
+      }
+    });
+
+  useEffect(() => {
+    void scan();
+  }, [scan]);
+
+  // A quit asked for during a migration takes effect once the functions in flight have finished.
+  useEffect(() => {
+    if (state.quitting && !working(state)) quit();
+  });
+
+  function quit(): void {
+    const s = latest.current.screen;
+    // A rolled-back function is a failure of a migration, and the success of a rollback.
+    const bad =
+      s.kind === 'done' &&
+      s.results.some((r) => r.status === 'failed' || (s.what === 'migration' && r.status === 'rolled-back'));
+    onOutcome(s.kind === 'failed' ? 'failed' : bad ? 'partial' : 'ok');
+    exit();
+  }
+
+  function onIntent(intent: Intent): void {
+    const s = latest.current.screen;
+    const page = listRows(stdout.rows);
+    const scrollMax = s.kind === 'review' ? planLines(s.plan).length - page : 0;
+    switch (intent) {
+      case 'up':
+      case 'down':
+      case 'page-up':
+      case 'page-down': {
+        const delta = { up: -1, down: 1, 'page-up': -page, 'page-down': page }[intent];
+        dispatch(s.kind === 'review' ? { type: 'scroll', delta, max: scrollMax } : { type: 'move', delta });
+        return;
+      }
+      case 'toggle':
+        return dispatch({ type: 'toggle' });
+      case 'toggle-all':
+        return dispatch({ type: 'toggle-all' });
+      case 'target':
+      case 'arch':
+      case 'strategy':
+        return dispatch({ type: 'cycle', choice: intent });
+      case 'plan':
+        if (s.kind === 'select' && s.selected.length > 0) void plan(selectedRefs(s));
+        return;
+      case 'rescan':
+        void scan();
+        return;
+      case 'back':
+        return dispatch({ type: 'back-to-select' });
+      case 'ask-apply':
+        if (s.kind === 'review' && changing(s.plan).length > 0) dispatch({ type: 'confirm', open: true });
+        return;
+      case 'ask-rollback':
+        return dispatch({ type: 'confirm', open: true });
+      case 'no':
+        return dispatch({ type: 'confirm', open: false });
+      case 'yes':
+        if (s.kind === 'review') {
+          const functions = changing(s.plan);
+          void work('migration', (signal) => services.apply(functions, signal));
+        } else if (s.kind === 'done') {
+          const refs = s.results
+            .filter((r) => r.status === 'migrated')
+            .map((r) => ({ region: r.region, name: r.functionName }));
+          void work('rollback', (signal) => services.rollback(refs, signal));
+        }
+        return;
+      case 'quit':
+        return quit();
+    }
+  }
+
+  useInput((input, key) => {
+    if (key.ctrl && input === 'c') {
+      if (working(latest.current)) {
+        abort.current?.abort();
+        dispatch({ type: 'quit-requested' });
+      } else quit();
+      return;
+    }
+    // Keys typed faster than a frame arrive together: each is a key of its own (for the screen on show).
+    const names = input.length > 1 && !key.ctrl && !key.meta ? [...input] : [keyName(input, key)];
+    for (const name of names) {
+      const binding = bindingsFor(latest.current).find((b) => b.keys.includes(name === ' ' ? 'space' : name));
+      if (binding) onIntent(binding.intent);
+    }
+  });
+
+  const s = state.screen;
+  const rows = listRows(stdout.rows);
+  const c = state.choices;
+  return (
+    <Box flexDirection="column">
+      <Text bold color={color ? 'cyan' : undefined}>
+        go-lambda-migrate · {services.where}
+      </Text>
+      <Text dimColor={color}>
+        target {c.target} · arch {c.arch} · strategy {c.strategy} · sources:{' '}
+        {services.sources.length > 0 ? services.sources.join(', ') : 'none (pass --source DIR to rebuild)'}
+      </Text>
+      {state.regionErrors.map((e) => (
+        <Text key={e.region} color={color ? 'yellow' : undefined}>
+          warning: {e.region} could not be scanned: {e.message}
+        </Text>
+      ))}
+      {s.kind === 'scanning' && <ScanningScreen screen={s} />}
+      {s.kind === 'select' && <SelectScreen screen={s} rows={rows} color={color} />}
+      {s.kind === 'planning' && <PlanningScreen screen={s} color={color} />}
+      {s.kind === 'review' && <ReviewScreen screen={s} rows={rows} where={services.where} color={color} />}
+      {(s.kind === 'applying' || s.kind === 'rolling-back') && (
+        <WorkScreen screen={s} quitting={state.quitting} color={color} />
+      )}
+      {s.kind === 'done' && (
+        <DoneScreen screen={s} where={services.where} stateDir={services.stateDir} color={color} />
+      )}
+      {s.kind === 'failed' && <FailedScreen screen={s} color={color} />}
+      <Text dimColor={color}>{hintLine(bindingsFor(state))}</Text>
+    </Box>
+  );
+}

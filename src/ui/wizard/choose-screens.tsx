@@ -1,0 +1,145 @@
+import { Box, Text } from 'ink';
+import type { ReactElement } from 'react';
+import { renderFunction } from '../plan-text.js';
+import { changing, keyOfCandidate, type Screen, type SelectScreen } from './state.js';
+import { spinnerAt, useNow } from './use-now.js';
+
+type Of<K extends Screen['kind']> = Extract<Screen, { kind: K }>;
+
+export function ScanningScreen({ screen }: { screen: Of<'scanning'> }): ReactElement {
+  const now = useNow();
+  return (
+    <Text>
+      {spinnerAt(now)} Scanning {screen.regionsDone}/{screen.regions || '?'} regions for go1.x, provided.al2
+      and provided functions… {screen.found} found
+    </Text>
+  );
+}
+
+const cell = (s: string, width: number) => (s.length > width ? `${s.slice(0, width - 1)}…` : s.padEnd(width));
+
+/** A window of `size` rows that keeps `cursor` in view. */
+export function windowAround(cursor: number, count: number, size: number): [number, number] {
+  const start = Math.max(0, Math.min(cursor - Math.floor(size / 2), count - size));
+  return [start, Math.min(count, start + Math.max(1, size))];
+}
+
+export function SelectScreen({
+  screen,
+  rows,
+  color,
+}: {
+  screen: SelectScreen;
+  rows: number;
+  color: boolean;
+}): ReactElement {
+  if (screen.candidates.length === 0) {
+    return <Text>No go1.x, provided.al2 or provided function was found. Nothing to migrate.</Text>;
+  }
+  const [from, to] = windowAround(screen.cursor, screen.candidates.length, rows);
+  const name = Math.min(40, Math.max(8, ...screen.candidates.map((c) => keyOfCandidate(c).length)));
+  return (
+    <Box flexDirection="column">
+      <Text>
+        {screen.candidates.length} candidate{screen.candidates.length === 1 ? '' : 's'},{' '}
+        {screen.selected.length} selected (go1.x ones are selected to start with):
+      </Text>
+      {from > 0 && <Text dimColor={color}> ↑ {from} more</Text>}
+      {screen.candidates.slice(from, to).map((c, i) => {
+        const here = from + i === screen.cursor;
+        const ticked = screen.selected.includes(keyOfCandidate(c));
+        return (
+          <Text key={keyOfCandidate(c)} inverse={here && color} bold={here && !color}>
+            {here ? '›' : ' '} [{ticked ? 'x' : ' '}] {cell(keyOfCandidate(c), name)} {cell(c.runtime, 12)}{' '}
+            {cell(c.architectures.join(','), 7)} {cell(c.handler ?? '', 14)} {c.managedBy ?? ''}
+          </Text>
+        );
+      })}
+      {to < screen.candidates.length && <Text dimColor={color}> ↓ {screen.candidates.length - to} more</Text>}
+    </Box>
+  );
+}
+
+export function PlanningScreen({ screen, color }: { screen: Of<'planning'>; color: boolean }): ReactElement {
+  const now = useNow();
+  return (
+    <Box flexDirection="column">
+      <Text>
+        Planning (read-only: code downloaded, binaries inspected, artifacts built and smoke-tested locally):
+      </Text>
+      {screen.rows.map((r) => {
+        const mark = !r.plan ? spinnerAt(now) : r.plan.blocked ? '!' : '✔';
+        const tone = !r.plan ? 'cyan' : r.plan.blocked ? 'red' : 'green';
+        const text = !r.plan
+          ? r.message
+          : r.plan.blocked
+            ? `blocked: ${r.plan.blocked}`
+            : r.plan.strategy === 'none'
+              ? 'already on the target'
+              : `${r.plan.strategy}, smoke test ${r.plan.smoke?.ok === false ? 'failed' : 'passed'}`;
+        return (
+          <Text key={r.key}>
+            <Text color={color ? tone : undefined}>{mark}</Text> <Text bold>{r.key}</Text> {text}
+          </Text>
+        );
+      })}
+    </Box>
+  );
+}
+
+const TONES: Record<string, string> = { '~': 'yellow', '!': 'red', '=': 'gray', w: 'yellow', d: 'red' };
+
+/** The plan as lines, each with a colour. */
+export function planLines(plan: Of<'review'>['plan']): { text: string; tone: string | undefined }[] {
+  return plan.functions.flatMap((f) => [
+    ...renderFunction(f).map((text) => {
+      const t = text.trimStart();
+      const tone =
+        TONES[text[0]!] ??
+        (t.startsWith('warning:') ? 'yellow' : t.startsWith('danger:') ? 'red' : undefined);
+      return { text, tone };
+    }),
+    { text: '', tone: undefined },
+  ]);
+}
+
+export function ReviewScreen({
+  screen,
+  rows,
+  where,
+  color,
+}: {
+  screen: Of<'review'>;
+  rows: number;
+  where: string;
+  color: boolean;
+}): ReactElement {
+  const lines = planLines(screen.plan);
+  const shown = lines.slice(screen.scroll, screen.scroll + rows);
+  const count = changing(screen.plan).length;
+  const blocked = screen.plan.functions.filter((f) => f.blocked).length;
+  return (
+    <Box flexDirection="column">
+      {screen.scroll > 0 && <Text dimColor={color}> ↑ {screen.scroll} more lines</Text>}
+      {shown.map((l, i) => (
+        <Text key={screen.scroll + i} color={color ? l.tone : undefined}>
+          {l.text || ' '}
+        </Text>
+      ))}
+      {screen.scroll + rows < lines.length && (
+        <Text dimColor={color}> ↓ {lines.length - screen.scroll - rows} more lines</Text>
+      )}
+      <Text bold>
+        Plan: {count} to migrate, {blocked} blocked, {screen.plan.functions.length - count - blocked}{' '}
+        unchanged. Nothing has changed yet.
+      </Text>
+      {screen.confirming && (
+        <Text color={color ? 'yellow' : undefined}>
+          Migrate {count} function{count === 1 ? '' : 's'} on {where}? Each is backed up first, journaled, and
+          rolled back automatically if a step fails. (y/n)
+        </Text>
+      )}
+      {!screen.confirming && count === 0 && <Text>Nothing to migrate: go back with b, or quit with q.</Text>}
+    </Box>
+  );
+}

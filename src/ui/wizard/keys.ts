@@ -1,0 +1,107 @@
+import type { Key } from 'ink';
+import type { WizardState } from './state.js';
+
+/** What a key asks the wizard to do. */
+export type Intent =
+  | 'up'
+  | 'down'
+  | 'page-up'
+  | 'page-down'
+  | 'toggle'
+  | 'toggle-all'
+  | 'target'
+  | 'arch'
+  | 'strategy'
+  | 'plan'
+  | 'rescan'
+  | 'back'
+  | 'ask-apply'
+  | 'ask-rollback'
+  | 'yes'
+  | 'no'
+  | 'quit';
+
+/** One key binding: the keys, the hint shown on screen, and what it does. */
+export interface Binding {
+  readonly keys: readonly string[];
+  readonly hint: string;
+  readonly intent: Intent;
+}
+
+const b = (keys: string[], hint: string, intent: Intent): Binding => ({ keys, hint, intent });
+
+const MOVE = [b(['up', 'k'], '↑↓ move', 'up'), b(['down', 'j'], '', 'down')];
+const SCROLL = [
+  b(['up', 'k'], '↑↓ scroll', 'up'),
+  b(['down', 'j'], '', 'down'),
+  b(['pageup'], '', 'page-up'),
+  b(['pagedown'], '', 'page-down'),
+];
+const QUIT = b(['q'], 'q quit', 'quit');
+const CONFIRM = [b(['y'], 'y yes', 'yes'), b(['n', 'escape'], 'n no', 'no')];
+
+/**
+ * The keys of the screen on show: the one table both the input handler and the on-screen hints read.
+ * Screens that run work which must finish (applying, rolling back) take no keys but Ctrl-C.
+ */
+export function bindingsFor(state: WizardState): readonly Binding[] {
+  const s = state.screen;
+  switch (s.kind) {
+    case 'scanning':
+    case 'planning':
+      return [QUIT];
+    case 'select':
+      return [
+        ...MOVE,
+        b(['space'], 'space select', 'toggle'),
+        b(['a'], 'a all/none', 'toggle-all'),
+        b(['t'], 't target', 'target'),
+        b(['x'], 'x arch', 'arch'),
+        b(['s'], 's strategy', 'strategy'),
+        b(['return'], 'enter plan', 'plan'),
+        b(['r'], 'r rescan', 'rescan'),
+        QUIT,
+      ];
+    case 'review':
+      if (s.confirming) return CONFIRM;
+      return [
+        ...SCROLL,
+        b(['return'], 'enter migrate', 'ask-apply'),
+        b(['b', 'escape'], 'b back', 'back'),
+        QUIT,
+      ];
+    case 'applying':
+    case 'rolling-back':
+      return [];
+    case 'done':
+      if (s.confirming) return CONFIRM;
+      return [
+        ...(s.what === 'migration' && s.results.some((r) => r.status === 'migrated')
+          ? [b(['u'], 'u undo (roll back)', 'ask-rollback')]
+          : []),
+        b(['r'], 'r scan again', 'rescan'),
+        QUIT,
+      ];
+    case 'failed':
+      return [b(['r'], 'r retry', 'rescan'), QUIT];
+  }
+}
+
+/** A name for a key press: arrows and the like by name, anything else as typed. */
+export function keyName(input: string, key: Key): string {
+  if (key.upArrow) return 'up';
+  if (key.downArrow) return 'down';
+  if (key.pageUp) return 'pageup';
+  if (key.pageDown) return 'pagedown';
+  if (key.return) return 'return';
+  if (key.escape) return 'escape';
+  if (input === ' ') return 'space';
+  return input.toLowerCase();
+}
+
+/** The hint line: the bindings that have one, joined. */
+export const hintLine = (bindings: readonly Binding[]) =>
+  bindings
+    .map((x) => x.hint)
+    .filter(Boolean)
+    .join(' · ');

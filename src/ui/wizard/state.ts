@@ -1,0 +1,248 @@
+import type { ApplyEvent, ApplyResult } from '../../core/apply.js';
+import type { FunctionPlan, Plan, PlanEvent } from '../../core/plan.js';
+import type { FunctionRef } from '../../core/ports.js';
+import type { Candidate, ScanEvent } from '../../core/scan.js';
+import { initialProgress, progressReducer, type ProgressState } from '../progress/state.js';
+import type { WizardChoices } from './services.js';
+
+/** One function being planned. */
+export interface PlanRow {
+  readonly key: string;
+  readonly message: string;
+  readonly plan?: FunctionPlan;
+}
+
+/** The screens, each with the state only it needs. */
+export type Screen =
+  | {
+      readonly kind: 'scanning';
+      readonly regions: number;
+      readonly regionsDone: number;
+      readonly found: number;
+    }
+  | {
+      readonly kind: 'select';
+      readonly candidates: readonly Candidate[];
+      readonly cursor: number;
+      readonly selected: readonly string[];
+    }
+  | { readonly kind: 'planning'; readonly rows: readonly PlanRow[] }
+  | { readonly kind: 'review'; readonly plan: Plan; readonly scroll: number; readonly confirming: boolean }
+  | { readonly kind: 'applying'; readonly progress: ProgressState }
+  | {
+      readonly kind: 'done';
+      readonly what: 'migration' | 'rollback';
+      readonly results: readonly ApplyResult[];
+      readonly stopped: boolean;
+      readonly confirming: boolean;
+    }
+  | { readonly kind: 'rolling-back'; readonly progress: ProgressState }
+  | { readonly kind: 'failed'; readonly message: string; readonly hint: string | undefined };
+
+export interface WizardState {
+  readonly screen: Screen;
+  readonly choices: WizardChoices;
+  /** Regions that could not be scanned, shown until the next scan. */
+  readonly regionErrors: readonly { region: string; message: string }[];
+  /** Set by the first Ctrl-C while work that must finish runs. */
+  readonly quitting: boolean;
+  /** The select screen as it was when planning started, to go back to from the review. */
+  readonly lastSelect: SelectScreen | undefined;
+}
+
+export type SelectScreen = Extract<Screen, { kind: 'select' }>;
+
+export type WizardAction =
+  | { readonly type: 'scan-start'; readonly regions: number }
+  | { readonly type: 'scan-event'; readonly event: ScanEvent }
+  | { readonly type: 'move'; readonly delta: number }
+  | { readonly type: 'toggle' }
+  | { readonly type: 'toggle-all' }
+  | { readonly type: 'cycle'; readonly choice: keyof WizardChoices }
+  | { readonly type: 'plan-start'; readonly refs: readonly FunctionRef[] }
+  | { readonly type: 'plan-event'; readonly event: PlanEvent }
+  | { readonly type: 'plan-done'; readonly plan: Plan }
+  | { readonly type: 'scroll'; readonly delta: number; readonly max: number }
+  | { readonly type: 'confirm'; readonly open: boolean }
+  | { readonly type: 'work-start'; readonly what: 'migration' | 'rollback'; readonly at: number }
+  | { readonly type: 'work-event'; readonly event: ApplyEvent; readonly at: number }
+  | { readonly type: 'tick'; readonly at: number }
+  | {
+      readonly type: 'work-done';
+      readonly what: 'migration' | 'rollback';
+      readonly results: readonly ApplyResult[];
+      readonly stopped: boolean;
+    }
+  | { readonly type: 'back-to-select' }
+  | { readonly type: 'failed'; readonly message: string; readonly hint: string | undefined }
+  | { readonly type: 'quit-requested' };
+
+const CYCLES: { readonly [K in keyof WizardChoices]: readonly WizardChoices[K][] } = {
+  target: ['provided.al2023', 'provided.al2'],
+  arch: ['arm64', 'x86_64'],
+  strategy: ['auto', 'rebuild', 'repackage'],
+};
+
+export const keyOfCandidate = (c: Pick<Candidate, 'region' | 'functionName'>) =>
+  `${c.region}/${c.functionName}`;
+const keyOfRef = (r: FunctionRef) => `${r.region}/${r.name}`;
+
+export const initialWizard = (choices: WizardChoices): WizardState => ({
+  screen: { kind: 'scanning', regions: 0, regionsDone: 0, found: 0 },
+  choices,
+  regionErrors: [],
+  quitting: false,
+  lastSelect: undefined,
+});
+
+/** The functions ticked on the select screen, in list order. */
+export function selectedRefs(screen: SelectScreen): FunctionRef[] {
+  return screen.candidates
+    .filter((c) => screen.selected.includes(keyOfCandidate(c)))
+    .map((c) => ({ region: c.region, name: c.functionName }));
+}
+
+/** The plans apply would carry out: neither blocked nor unchanged. */
+export const changing = (plan: Plan): FunctionPlan[] =>
+  plan.functions.filter((f) => !f.blocked && f.strategy !== 'none');
+
+function onScan(state: WizardState, e: ScanEvent): WizardState {
+  const s = state.screen;
+  if (s.kind !== 'scanning') return state;
+  switch (e.type) {
+    case 'region-start':
+      return state;
+    case 'region-done':
+      return { ...state, screen: { ...s, regionsDone: s.regionsDone + 1, found: s.found + e.found } };
+    case 'region-failed':
+      return {
+        ...state,
+        regionErrors: [...state.regionErrors, { region: e.region, message: e.message }],
+        screen: { ...s, regionsDone: s.regionsDone + 1 },
+      };
+    case 'done': {
+      // Published versions are listed by scan --all-versions only; the wizard migrates $LATEST.
+      const candidates = e.result.functions.filter((f) => f.version === '$LATEST');
+      return {
+        ...state,
+        screen: {
+          kind: 'select',
+          candidates,
+          cursor: 0,
+          selected: candidates.filter((c) => c.runtime === 'go1.x').map(keyOfCandidate),
+        },
+      };
+    }
+  }
+}
+
+function onPlan(state: WizardState, e: PlanEvent): WizardState {
+  const s = state.screen;
+  if (s.kind !== 'planning') return state;
+  const key = e.type === 'function-done' ? `${e.plan.region}/${e.plan.functionName}` : keyOfRef(e.ref);
+  const rows = s.rows.map((r): PlanRow => {
+    if (r.key !== key) return r;
+    switch (e.type) {
+      case 'function-start':
+        return { ...r, message: 'starting' };
+      case 'progress':
+        return { ...r, message: e.message };
+      case 'function-done':
+        return { ...r, plan: e.plan, message: 'planned' };
+    }
+  });
+  return { ...state, screen: { ...s, rows } };
+}
+
+/** The wizard's one reducer: every screen change and every event of the work it runs. */
+export function wizardReducer(state: WizardState, action: WizardAction): WizardState {
+  const s = state.screen;
+  switch (action.type) {
+    case 'scan-start':
+      return {
+        ...state,
+        regionErrors: [],
+        screen: { kind: 'scanning', regions: action.regions, regionsDone: 0, found: 0 },
+      };
+    case 'scan-event':
+      return onScan(state, action.event);
+    case 'move':
+      if (s.kind !== 'select' || s.candidates.length === 0) return state;
+      return {
+        ...state,
+        screen: { ...s, cursor: Math.min(s.candidates.length - 1, Math.max(0, s.cursor + action.delta)) },
+      };
+    case 'toggle': {
+      if (s.kind !== 'select' || s.candidates.length === 0) return state;
+      const key = keyOfCandidate(s.candidates[s.cursor]!);
+      const selected = s.selected.includes(key) ? s.selected.filter((k) => k !== key) : [...s.selected, key];
+      return { ...state, screen: { ...s, selected } };
+    }
+    case 'toggle-all': {
+      if (s.kind !== 'select') return state;
+      const all = s.selected.length === s.candidates.length;
+      return { ...state, screen: { ...s, selected: all ? [] : s.candidates.map(keyOfCandidate) } };
+    }
+    case 'cycle': {
+      const list = CYCLES[action.choice] as readonly string[];
+      const next = list[(list.indexOf(state.choices[action.choice]) + 1) % list.length];
+      return { ...state, choices: { ...state.choices, [action.choice]: next } };
+    }
+    case 'plan-start':
+      return {
+        ...state,
+        lastSelect: s.kind === 'select' ? s : state.lastSelect,
+        screen: {
+          kind: 'planning',
+          rows: action.refs.map((r) => ({ key: keyOfRef(r), message: 'waiting' })),
+        },
+      };
+    case 'plan-event':
+      return onPlan(state, action.event);
+    case 'plan-done':
+      return { ...state, screen: { kind: 'review', plan: action.plan, scroll: 0, confirming: false } };
+    case 'scroll':
+      if (s.kind !== 'review') return state;
+      return {
+        ...state,
+        screen: { ...s, scroll: Math.min(Math.max(0, action.max), Math.max(0, s.scroll + action.delta)) },
+      };
+    case 'confirm':
+      if (s.kind !== 'review' && s.kind !== 'done') return state;
+      return { ...state, screen: { ...s, confirming: action.open } };
+    case 'work-start':
+      return {
+        ...state,
+        screen: {
+          kind: action.what === 'migration' ? 'applying' : 'rolling-back',
+          progress: initialProgress(action.at),
+        },
+      };
+    case 'work-event':
+    case 'tick': {
+      if (s.kind !== 'applying' && s.kind !== 'rolling-back') return state;
+      const progress = progressReducer(
+        s.progress,
+        action.type === 'tick' ? action : { type: 'event', event: action.event, at: action.at },
+      );
+      return { ...state, screen: { ...s, progress } };
+    }
+    case 'work-done':
+      return {
+        ...state,
+        screen: {
+          kind: 'done',
+          what: action.what,
+          results: action.results,
+          stopped: action.stopped,
+          confirming: false,
+        },
+      };
+    case 'back-to-select':
+      return state.lastSelect ? { ...state, screen: state.lastSelect } : state;
+    case 'failed':
+      return { ...state, screen: { kind: 'failed', message: action.message, hint: action.hint } };
+    case 'quit-requested':
+      return { ...state, quitting: true };
+  }
+}

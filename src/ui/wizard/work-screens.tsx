@@ -1,0 +1,90 @@
+import { Box, Text } from 'ink';
+import type { ReactElement } from 'react';
+import { ProgressView } from '../progress/ProgressView.js';
+import type { Screen } from './state.js';
+
+type Of<K extends Screen['kind']> = Extract<Screen, { kind: K }>;
+
+const COLORS = { migrated: 'green', 'rolled-back': 'yellow', failed: 'red', skipped: 'gray' } as const;
+
+export function WorkScreen({
+  screen,
+  quitting,
+  color,
+}: {
+  screen: Of<'applying'> | Of<'rolling-back'>;
+  quitting: boolean;
+  color: boolean;
+}): ReactElement {
+  return (
+    <Box flexDirection="column">
+      <ProgressView
+        state={screen.progress}
+        title={screen.kind === 'applying' ? 'migrating' : 'rolling back'}
+        color={color}
+      />
+      {quitting ? (
+        <Text color={color ? 'yellow' : undefined}>
+          Stopping: the functions in flight finish (or roll back); the others are not started. The wizard
+          quits then.
+        </Text>
+      ) : (
+        <Text dimColor={color}>Ctrl-C stops after the functions in flight.</Text>
+      )}
+    </Box>
+  );
+}
+
+export function DoneScreen({
+  screen,
+  where,
+  stateDir,
+  color,
+}: {
+  screen: Of<'done'>;
+  where: string;
+  stateDir: string;
+  color: boolean;
+}): ReactElement {
+  const count = (status: string) => screen.results.filter((r) => r.status === status).length;
+  const migrated = count('migrated');
+  return (
+    <Box flexDirection="column">
+      <Text bold>
+        {screen.what === 'migration'
+          ? `Migration finished: ${migrated} migrated, ${count('rolled-back')} rolled back, ${count('failed')} failed, ${count('skipped')} skipped.`
+          : `Rollback finished: ${count('rolled-back')} rolled back, ${count('failed')} failed, ${count('skipped')} skipped.`}
+      </Text>
+      {screen.results.map((r) => (
+        <Text key={`${r.region}/${r.functionName}`}>
+          <Text color={color ? COLORS[r.status] : undefined}>{r.status.padEnd(11)}</Text> {r.region}/
+          {r.functionName}: {r.message}
+        </Text>
+      ))}
+      {screen.stopped && (
+        <Text color={color ? 'yellow' : undefined}>
+          Lambda no longer accepts go1.x for some of them: they run their original binary on provided.*
+          (x86_64) and the message names the published backup version to point an alias at.
+        </Text>
+      )}
+      <Text dimColor={color}>
+        Journals and backups are in {stateDir}; `go-lambda-migrate history` lists them.
+      </Text>
+      {screen.confirming && (
+        <Text color={color ? 'yellow' : undefined}>
+          Roll back the {migrated} migrated function{migrated === 1 ? '' : 's'} on {where} to go1.x, their
+          original handler, architecture and code? (y/n)
+        </Text>
+      )}
+    </Box>
+  );
+}
+
+export function FailedScreen({ screen, color }: { screen: Of<'failed'>; color: boolean }): ReactElement {
+  return (
+    <Box flexDirection="column">
+      <Text color={color ? 'red' : undefined}>error: {screen.message}</Text>
+      {screen.hint && <Text>hint: {screen.hint}</Text>}
+    </Box>
+  );
+}

@@ -1,0 +1,99 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_DIR } from '../../src/sandbox/seed.js';
+import { aws } from '../helpers/awscli.js';
+import { startSandboxProcess, type SandboxProcess } from '../helpers/cli.js';
+import { spawnInPty, type PtySession } from '../helpers/pty.js';
+import { tempDir } from '../helpers/sandbox.js';
+
+const MUTATING = /^(Create|Update|Delete|Publish|Tag|Untag)|^Invoke$/;
+
+interface Config {
+  Runtime: string;
+  Handler: string;
+  Architectures: string[];
+  CodeSha256: string;
+}
+
+describe('the wizard in a terminal, against the sandbox', () => {
+  let proc: SandboxProcess;
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  let session: PtySession | undefined;
+
+  const config = async (name: string) =>
+    (await aws(proc.url, 'us-east-1', ['get-function-configuration', '--function-name', name]))
+      .json as Config;
+  const operations = async () =>
+    (await readFile(join(dir, 'access.log'), 'utf8'))
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => (JSON.parse(l) as { operation: string }).operation);
+
+  beforeAll(async () => {
+    ({ dir, cleanup } = await tempDir());
+    proc = await startSandboxProcess([
+      '--data-dir',
+      join(dir, 'data'),
+      '--update-delay-ms',
+      '300',
+      '--access-log',
+      join(dir, 'access.log'),
+    ]);
+  }, 300_000);
+  afterAll(async () => {
+    session?.kill();
+    await proc?.stop();
+    await cleanup?.();
+  });
+
+  it('scans, plans read-only, migrates after y, rolls back after u and y, and quits with q', async () => {
+    const before = await config('orders-api');
+    session = spawnInPty(
+      ['--state-dir', join(dir, 'state'), '--region', 'us-east-1', '--source', join(DEMO_DIR, 'functions')],
+      {
+        AWS_ACCESS_KEY_ID: 'AKIDTEST',
+        AWS_SECRET_ACCESS_KEY: 'x',
+        AWS_ENDPOINT_URL: proc.url,
+        NO_COLOR: '1',
+      },
+    );
+    const s = session;
+    let at = await s.waitFor(/2 candidates, 2 selected/);
+    expect(s.text()).toMatch(/\[x\] us-east-1\/orders-api\s+go1\.x\s+x86_64\s+orders-api\s+CloudFormation/);
+    // Keep orders-api only: the cursor starts on it (the list is sorted by name within the region).
+    s.press('j ');
+    at = await s.waitFor(/2 candidates, 1 selected/, at);
+    s.press('\r');
+    at = await s.waitFor(/Plan: 1 to migrate, 0 blocked, 0 unchanged/, at, 120_000);
+    expect(s.text().slice(at - 3000)).toMatch(/runtime:\s+go1\.x -> provided\.al2023/);
+    expect((await operations()).filter((o) => MUTATING.test(o))).toEqual([]);
+
+    s.press('\r');
+    at = await s.waitFor(/Migrate 1 function on the endpoint http[\s\S]*\(y\/n\)/, at);
+    s.press('y');
+    at = await s.waitFor(/Migration finished: 1 migrated/, at, 120_000);
+    const migrated = await config('orders-api');
+    expect([migrated.Runtime, migrated.Handler, migrated.Architectures]).toEqual([
+      'provided.al2023',
+      'bootstrap',
+      ['arm64'],
+    ]);
+
+    s.press('u');
+    at = await s.waitFor(/Roll back the 1 migrated function[\s\S]*\(y\/n\)/, at);
+    s.press('y');
+    at = await s.waitFor(/Rollback finished: 1 rolled back/, at, 120_000);
+    const restored = await config('orders-api');
+    expect([restored.Runtime, restored.Handler, restored.Architectures, restored.CodeSha256]).toEqual([
+      'go1.x',
+      before.Handler,
+      ['x86_64'],
+      before.CodeSha256,
+    ]);
+
+    s.press('q');
+    expect(await s.exited).toBe(0);
+  }, 300_000);
+});

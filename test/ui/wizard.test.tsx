@@ -1,0 +1,259 @@
+import { render } from 'ink-testing-library';
+import { describe, expect, it } from 'vitest';
+import type { ApplyEvent, ApplyResult } from '../../src/core/apply.js';
+import { applyPlan } from '../../src/core/apply.js';
+import type { FunctionPlan, Plan } from '../../src/core/plan.js';
+import type { FunctionRef, LambdaPort } from '../../src/core/ports.js';
+import type { Candidate } from '../../src/core/scan.js';
+import { UserError } from '../../src/errors.js';
+import type { WizardServices } from '../../src/ui/wizard/services.js';
+import { initialWizard, wizardReducer } from '../../src/ui/wizard/state.js';
+import { Wizard, type WizardOutcome } from '../../src/ui/wizard/Wizard.js';
+
+const candidate = (region: string, name: string, runtime = 'go1.x'): Candidate => ({
+  functionName: name,
+  functionArn: `arn:aws:lambda:${region}:123456789012:function:${name}`,
+  region,
+  version: '$LATEST',
+  runtime,
+  architectures: ['x86_64'],
+  handler: name,
+  memorySize: 128,
+  timeout: 3,
+  codeSize: 1000,
+  lastModified: '',
+  managedBy: null,
+});
+
+const functionPlan = (ref: FunctionRef, blocked: string | null = null): FunctionPlan => ({
+  functionName: ref.name,
+  region: ref.region,
+  from: {
+    runtime: 'go1.x',
+    handler: ref.name,
+    architectures: ['x86_64'],
+    codeSha256: 'x',
+    revisionId: 'r',
+    codeSize: 1000,
+  },
+  to: { runtime: 'provided.al2023', handler: 'bootstrap', architectures: ['arm64'], codeSize: 900 },
+  strategy: blocked ? 'none' : 'rebuild',
+  source: null,
+  steps: [{ action: 'configuration', detail: 'Runtime go1.x → provided.al2023' }],
+  risks: [],
+  blocked,
+  binary: null,
+  smoke: null,
+  artifacts: {},
+});
+
+/** A gate the test opens: work in the fake services waits on it. */
+function gate(): { wait: Promise<void>; open: () => void } {
+  let open!: () => void;
+  return { wait: new Promise<void>((r) => (open = r)), open };
+}
+
+/** Services over fixed data; apply migrates one function at a time, each after `step` opens. */
+function fakeServices(candidates: Candidate[], step = gate()) {
+  const calls: { planned: FunctionRef[][]; applied: string[] } = { planned: [], applied: [] };
+  const services: WizardServices = {
+    where: 'a fake',
+    sources: [],
+    stateDir: '/state',
+    regions: () => Promise.resolve(['eu-west-1', 'us-east-1']),
+    async *scan(regions) {
+      await Promise.resolve();
+      for (const region of regions) {
+        const found = candidates.filter((c) => c.region === region).length;
+        yield { type: 'region-done', region, listed: found, found };
+      }
+      yield { type: 'done', result: { functions: candidates, regions: [...regions], errors: [] } };
+    },
+    async *plan(refs) {
+      await Promise.resolve();
+      calls.planned.push([...refs]);
+      const plan: Plan = {
+        version: 1,
+        createdAt: '',
+        options: { target: 'provided.al2023', arch: 'arm64', strategy: 'auto' },
+        functions: refs.map((r) => functionPlan(r, r.name === 'legacy' ? 'RPC only, no source' : null)),
+      };
+      yield { type: 'done', plan };
+    },
+    async *apply(functions, signal) {
+      const results: ApplyResult[] = [];
+      for (const f of functions) {
+        const ref = { region: f.region, name: f.functionName };
+        const base = { functionName: f.functionName, region: f.region, journal: 'j' };
+        if (signal.aborted) {
+          results.push({ ...base, status: 'skipped', message: 'not started: interrupted' });
+          continue;
+        }
+        yield { type: 'function-start', ref } satisfies ApplyEvent;
+        yield { type: 'step-start', ref, step: 'configuration' } satisfies ApplyEvent;
+        await step.wait;
+        calls.applied.push(f.functionName);
+        results.push({ ...base, status: 'migrated', message: 'now on provided.al2023' });
+        yield { type: 'function-done', ref, result: results.at(-1)! } satisfies ApplyEvent;
+      }
+      yield { type: 'done', results };
+    },
+    // eslint-disable-next-line require-yield
+    async *rollback() {
+      await Promise.resolve();
+      throw new UserError('the journal is unreadable', 'Check the state folder.');
+    },
+  };
+  return { services, calls, step };
+}
+
+async function until(frame: () => string | undefined, pattern: RegExp): Promise<string> {
+  for (let i = 0; i < 200; i++) {
+    const f = frame() ?? '';
+    if (pattern.test(f)) return f;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`no ${String(pattern)} in:\n${frame()}`);
+}
+
+function show(services: WizardServices) {
+  let outcome: WizardOutcome | undefined;
+  const app = render(
+    <Wizard
+      services={services}
+      choices={{ target: 'provided.al2023', arch: 'arm64', strategy: 'auto' }}
+      color={false}
+      onOutcome={(o) => (outcome = o)}
+    />,
+  );
+  return { ...app, outcome: () => outcome };
+}
+
+describe('the wizard', () => {
+  it('selects go1.x candidates to start with; space, a, t, x and s change the selection and choices', async () => {
+    const { services } = fakeServices([
+      candidate('eu-west-1', 'billing'),
+      candidate('eu-west-1', 'resizer', 'provided.al2'),
+    ]);
+    const app = show(services);
+    await until(app.lastFrame, /2 candidates, 1 selected/);
+    expect(app.lastFrame()).toMatch(/› \[x\] eu-west-1\/billing/);
+    app.stdin.write('j');
+    app.stdin.write(' ');
+    await until(app.lastFrame, /2 candidates, 2 selected/);
+    app.stdin.write('a');
+    await until(app.lastFrame, /2 candidates, 0 selected/);
+    app.stdin.write('t');
+    app.stdin.write('x');
+    app.stdin.write('s');
+    await until(app.lastFrame, /target provided\.al2 · arch x86_64 · strategy rebuild/);
+    expect(app.lastFrame()).toMatch(
+      /space select · a all\/none · t target · x arch · s strategy · enter plan/,
+    );
+    app.stdin.write('\r'); // nothing selected: nothing to plan
+    await new Promise((r) => setTimeout(r, 50));
+    expect(app.lastFrame()).toMatch(/0 selected/);
+    app.unmount();
+  });
+
+  it('reviews the plan, goes back with b, and shows that nothing is migrated without y', async () => {
+    const { services, calls } = fakeServices([
+      candidate('eu-west-1', 'legacy'),
+      candidate('eu-west-1', 'orders'),
+    ]);
+    const app = show(services);
+    await until(app.lastFrame, /2 selected/);
+    app.stdin.write('\r');
+    await until(app.lastFrame, /Plan: 1 to migrate, 1 blocked, 0 unchanged/);
+    expect(app.lastFrame()).toMatch(/! eu-west-1\/legacy {2}\(blocked\)/);
+    app.stdin.write('b');
+    await until(app.lastFrame, /2 candidates, 2 selected/);
+    app.stdin.write('\r');
+    await until(app.lastFrame, /Plan: 1 to migrate/);
+    app.stdin.write('\r');
+    await until(app.lastFrame, /Migrate 1 function on a fake\?[\s\S]*\(y\/n\)/);
+    app.stdin.write('n');
+    await until(app.lastFrame, /enter migrate/);
+    expect(calls.planned.map((p) => p.map((r) => r.name))).toEqual([
+      ['legacy', 'orders'],
+      ['legacy', 'orders'],
+    ]);
+    expect(calls.applied).toEqual([]);
+    app.stdin.write('q');
+    expect(app.outcome()).toBe('ok');
+  });
+
+  it('Ctrl-C while migrating lets the function in flight finish, starts no other, then quits', async () => {
+    const { services, calls, step } = fakeServices([
+      candidate('eu-west-1', 'a'),
+      candidate('eu-west-1', 'b'),
+    ]);
+    const app = show(services);
+    await until(app.lastFrame, /2 selected/);
+    app.stdin.write('\r');
+    await until(app.lastFrame, /Plan: 2 to migrate/);
+    app.stdin.write('\r');
+    await until(app.lastFrame, /\(y\/n\)/);
+    app.stdin.write('y');
+    await until(app.lastFrame, /eu-west-1\/a configuration/);
+    app.stdin.write('\x03');
+    await until(app.lastFrame, /Stopping: the functions in flight finish/);
+    expect(app.outcome()).toBeUndefined();
+    step.open();
+    await until(() => (app.outcome() ? 'quit' : ''), /quit/);
+    expect(calls.applied).toEqual(['a']);
+    expect(app.outcome()).toBe('ok');
+  });
+
+  it('an error in the work shows its message and hint, and the wizard can scan again', async () => {
+    const { services, step } = fakeServices([candidate('eu-west-1', 'a')]);
+    step.open();
+    const app = show(services);
+    await until(app.lastFrame, /1 selected/);
+    app.stdin.write('\r');
+    await until(app.lastFrame, /Plan: 1 to migrate/);
+    app.stdin.write('\r');
+    app.stdin.write('y');
+    await until(app.lastFrame, /Migration finished: 1 migrated/);
+    app.stdin.write('u');
+    await until(app.lastFrame, /Roll back the 1 migrated function/);
+    app.stdin.write('y');
+    await until(app.lastFrame, /error: the journal is unreadable\s+hint: Check the state folder\./);
+    app.stdin.write('r');
+    await until(app.lastFrame, /1 candidate, 1 selected/);
+    app.stdin.write('q');
+    expect(app.outcome()).toBe('ok');
+  });
+
+  it('the reducer ignores keys that do not belong to the screen on show', () => {
+    const s = initialWizard({ target: 'provided.al2023', arch: 'arm64', strategy: 'auto' });
+    expect(wizardReducer(s, { type: 'toggle' })).toBe(s);
+    expect(wizardReducer(s, { type: 'scroll', delta: 3, max: 10 })).toBe(s);
+    expect(wizardReducer(s, { type: 'back-to-select' })).toBe(s);
+  });
+
+  it('apply with an aborted signal starts nothing and touches no function', async () => {
+    const untouchable = new Proxy({} as LambdaPort, {
+      get: () => () => {
+        throw new Error('the port was called');
+      },
+    });
+    const controller = new AbortController();
+    controller.abort();
+    const events: string[] = [];
+    let results: ApplyResult[] = [];
+    for await (const e of applyPlan(
+      untouchable,
+      { append: () => Promise.reject(new Error('journal')), read: () => Promise.resolve([]) } as never,
+      [functionPlan({ region: 'eu-west-1', name: 'a' })],
+      { concurrency: 2, journalPath: () => 'j', signal: controller.signal },
+    )) {
+      if (e.type === 'done') results = e.results;
+      else events.push(e.type);
+    }
+    expect(events).toEqual([]);
+    expect(results.map((r) => [r.functionName, r.status, r.message])).toEqual([
+      ['a', 'skipped', 'not started: interrupted (nothing was changed)'],
+    ]);
+  });
+});
