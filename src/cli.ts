@@ -5,7 +5,6 @@ import { UsageError, UserError } from './errors.js';
 import { formatOptions, GLOBAL_OPTIONS, parseOptions } from './cli/options.js';
 import { globalOptions } from './cli/global.js';
 import type { Command } from './commands/command.js';
-import { PLANNED_COMMANDS } from './commands/planned.js';
 import { inspectCommand } from './commands/inspect.js';
 import { scanCommand } from './commands/scan.js';
 import { planCommand } from './commands/plan.js';
@@ -13,6 +12,7 @@ import { applyCommand } from './commands/apply.js';
 import { rollbackCommand } from './commands/rollback.js';
 import { historyCommand } from './commands/history.js';
 import { wizardCommand } from './commands/wizard.js';
+import { benchCommand } from './commands/bench.js';
 import { launchSandbox, sandboxCommand, sandboxOptionsFrom } from './commands/sandbox.js';
 
 const COMMANDS: readonly Command[] = [
@@ -24,7 +24,7 @@ const COMMANDS: readonly Command[] = [
   rollbackCommand,
   historyCommand,
   wizardCommand,
-  ...PLANNED_COMMANDS,
+  benchCommand,
 ].sort((a, b) => a.name.localeCompare(b.name));
 // Options that take a value, of any command: with no command word (the wizard), `--source DIR` comes first.
 const STRING_OPTIONS = new Set(
@@ -62,7 +62,7 @@ function mainHelp(): string {
     'Usage: go-lambda-migrate [COMMAND] [options]',
     '',
     'Commands:',
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}${c.run ? '' : ' (not built yet)'}`),
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     'Global options:',
     formatOptions(GLOBAL_OPTIONS),
@@ -76,7 +76,7 @@ function commandHelp(c: Command): string {
   return [
     `Usage: ${c.usage}`,
     '',
-    `${c.summary[0]!.toUpperCase()}${c.summary.slice(1)}.${c.run ? '' : ' (Not built yet.)'}`,
+    `${c.summary[0]!.toUpperCase()}${c.summary.slice(1)}.`,
     ...(c.details ? ['', c.details] : []),
     ...(c.options.length > 0 ? ['', 'Options:', formatOptions(c.options)] : []),
     '',
@@ -120,12 +120,6 @@ export async function main(
       throw new UsageError(
         'the wizard needs an interactive terminal.',
         'Use the non-interactive commands instead: scan, inspect, plan, apply, rollback, bench, history (see --help).',
-      );
-    }
-    if (!command.run) {
-      throw new UserError(
-        `'${command.name}' is not built yet in this version of go-lambda-migrate.`,
-        'Run `go-lambda-migrate --help` to see what is available.',
       );
     }
     // --sandbox: an embedded, seeded sandbox on a free port; every AWS call of the command goes there.

@@ -208,6 +208,8 @@ export function createLambdaPort(options: AwsOptions = {}): LambdaPort {
               FunctionName: ref.name,
               ...(u.runtime && { Runtime: u.runtime as never }),
               ...(u.handler && { Handler: u.handler }),
+              ...(u.description !== undefined && { Description: u.description }),
+              ...(u.memorySize !== undefined && { MemorySize: u.memorySize }),
               ...(u.revisionId && { RevisionId: u.revisionId }),
             }),
           ),

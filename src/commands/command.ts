@@ -12,7 +12,7 @@ export interface CommandContext {
   readonly stdinIsTTY: boolean;
 }
 
-/** One command of the CLI. A command without `run` is documented but not built yet. */
+/** One command of the CLI. */
 export interface Command {
   readonly name: string;
   readonly usage: string;
@@ -20,5 +20,5 @@ export interface Command {
   readonly details?: string;
   readonly options: readonly OptionSpec[];
   /** Returns the exit code. */
-  readonly run?: (ctx: CommandContext) => Promise<number>;
+  readonly run: (ctx: CommandContext) => Promise<number>;
 }

@@ -59,6 +59,8 @@ export interface CodeUpdate {
 export interface ConfigUpdate {
   readonly runtime?: string;
   readonly handler?: string;
+  readonly description?: string;
+  readonly memorySize?: number;
   readonly revisionId?: string;
 }
 

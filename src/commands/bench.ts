@@ -1,0 +1,118 @@
+import { readFile } from 'node:fs/promises';
+import { benchmark, type BenchReport } from '../core/benchmark.js';
+import type { FunctionRef } from '../core/ports.js';
+import { intOption } from '../cli/options.js';
+import { UsageError, UserError } from '../errors.js';
+import { lambdaPortFor, singleRegion } from './aws-context.js';
+import { renderBench, renderBenchCsv, renderBenchMarkdown } from './bench-render.js';
+import type { Command, CommandContext } from './command.js';
+import { confirmMutation } from './confirm.js';
+
+/** `NAME` or `NAME:QUALIFIER` (a version number or an alias). */
+function parseTarget(raw: string, region: string): FunctionRef {
+  const m = /^([A-Za-z0-9_-]{1,64})(?::([A-Za-z0-9_$-]{1,128}))?$/.exec(raw);
+  if (!m) throw new UsageError(`'${raw}' is not a function name, or NAME:QUALIFIER.`);
+  return { region, name: m[1]!, ...(m[2] && { qualifier: m[2] }) };
+}
+
+async function readEvent(file: string | undefined): Promise<Buffer> {
+  if (!file) return Buffer.from('{}');
+  try {
+    const text = await readFile(file, 'utf8');
+    JSON.parse(text);
+    return Buffer.from(text);
+  } catch (e) {
+    throw new UserError(
+      `cannot read the event ${file}: ${(e as Error).message}`,
+      'Give a file with a JSON event.',
+    );
+  }
+}
+
+export const benchCommand: Command = {
+  name: 'bench',
+  usage: 'go-lambda-migrate bench FUNCTION[:QUALIFIER] [--vs FUNCTION[:QUALIFIER]] [--cold N] [--warm N]',
+  summary: 'cold and warm benchmark: duration, billed duration, memory, init, cost',
+  details:
+    'Invokes the function (and the --vs one, taking turns) with the event and reads each REPORT line.\n' +
+    'Cold starts of $LATEST are forced by changing its Description (and MemorySize with --memory), which is\n' +
+    'put back at the end; live traffic to $LATEST meets those new environments too. A published version cannot\n' +
+    'change: its cold starts are only those observed. Needs confirmation (--yes without a terminal).',
+  options: [
+    {
+      name: 'vs',
+      type: 'string',
+      value: 'FUNCTION',
+      description: 'compare with this function, version or alias (NAME:QUALIFIER)',
+    },
+    { name: 'cold', type: 'string', value: 'N', description: 'cold invocations per function (default 5)' },
+    { name: 'warm', type: 'string', value: 'N', description: 'warm invocations per function (default 20)' },
+    { name: 'event', type: 'string', value: 'FILE', description: 'JSON event to send (default {})' },
+    {
+      name: 'memory',
+      type: 'string',
+      value: 'MB',
+      description: 'memory size to measure at ($LATEST only; put back after)',
+    },
+    { name: 'csv', type: 'boolean', description: 'every invocation as CSV on stdout' },
+    { name: 'markdown', type: 'boolean', description: 'the summary as a Markdown table' },
+  ],
+  async run(ctx: CommandContext): Promise<number> {
+    if (ctx.positionals.length !== 1)
+      throw new UsageError('name one function to benchmark (and --vs another).');
+    const cold = intOption(ctx.values, 'cold', 0, 100) ?? 5;
+    const warm = intOption(ctx.values, 'warm', 0, 1000) ?? 20;
+    if (cold + warm === 0) throw new UsageError('--cold and --warm are both 0: there is nothing to measure.');
+    const memoryMb = intOption(ctx.values, 'memory', 128, 10240);
+    const event = await readEvent(ctx.values.event as string | undefined);
+    const lambda = lambdaPortFor(ctx.globals);
+    const region = await singleRegion(ctx.globals, lambda);
+    const refs = [ctx.positionals[0]!, ...(ctx.values.vs ? [ctx.values.vs as string] : [])].map((r) =>
+      parseTarget(r, region),
+    );
+    const names = refs.map((r) => `${r.name}${r.qualifier ? `:${r.qualifier}` : ''}`).join(' and ');
+    await confirmMutation(
+      ctx,
+      `Invoke ${names} ${cold + warm} times each with the event` +
+        (cold > 0 ? ", changing $LATEST's description for each cold start (put back at the end)" : '') +
+        '?',
+    );
+    let report: BenchReport | undefined;
+    const log = (line: string) => ctx.stderr.write(`${line}\n`);
+    for await (const e of benchmark(lambda, refs, {
+      cold,
+      warm,
+      event,
+      ...(memoryMb !== undefined && { memoryMb }),
+    })) {
+      switch (e.type) {
+        case 'setup':
+          log(`${e.target}: ${e.message}`);
+          break;
+        case 'sample': {
+          const s = e.sample;
+          if (s.kind === 'cold' || e.done % 10 === 0 || e.done === e.total)
+            log(
+              `[${e.done}/${e.total}] ${s.target} ${s.kind}: ${s.durationMs.toFixed(2)} ms` +
+                `${s.initMs !== null ? `, init ${s.initMs.toFixed(2)} ms` : ''}, ${s.maxMemoryMb} MB${s.error ? `, error ${s.error}` : ''}`,
+            );
+          break;
+        }
+        case 'warn':
+          log(`warning: ${e.message}`);
+          break;
+        case 'done':
+          report = e.report;
+          break;
+      }
+    }
+    const r = report!;
+    if (ctx.globals.json) ctx.stdout.write(JSON.stringify(r, null, 2) + '\n');
+    else if (ctx.values.csv) ctx.stdout.write(renderBenchCsv(r.samples) + '\n');
+    else if (ctx.values.markdown) ctx.stdout.write(renderBenchMarkdown(r) + '\n');
+    else ctx.stdout.write(renderBench(r) + '\n');
+    const failed = r.samples.filter((s) => s.error !== null).length;
+    if (failed > 0) log(`${failed} of ${r.samples.length} invocations failed (see the errors rows).`);
+    return failed === 0 ? 0 : failed === r.samples.length ? 1 : 3;
+  },
+};
