@@ -63,6 +63,14 @@ export function progressOutput(
   };
 }
 
+/** --concurrency, shared by apply and the wizard. */
+export const CONCURRENCY_OPTION = {
+  name: 'concurrency',
+  type: 'string',
+  value: 'N',
+  description: 'functions migrated at once (default 4)',
+} as const;
+
 /** Exit code for a set of results: 0 all fine, 1 when every one failed or was rolled back, 3 otherwise. */
 export function exitCodeFor(results: readonly ApplyResult[]): number {
   const bad = results.filter((r) => r.status === 'failed' || r.status === 'rolled-back').length;
@@ -91,12 +99,7 @@ export const applyCommand: Command = {
       type: 'boolean',
       description: 'never invoke the function (the default without --verify-event)',
     },
-    {
-      name: 'concurrency',
-      type: 'string',
-      value: 'N',
-      description: 'functions migrated at once (default 4)',
-    },
+    CONCURRENCY_OPTION,
   ],
   async run(ctx: CommandContext): Promise<number> {
     const planFile = ctx.values.plan as string | undefined;

@@ -8,7 +8,7 @@ import { intOption } from '../cli/options.js';
 import { DEMO_DIR } from '../sandbox/seed.js';
 import { createFileJournal } from '../state/journal-fs.js';
 import type { WizardServices } from '../ui/wizard/services.js';
-import { journalPath } from './apply.js';
+import { CONCURRENCY_OPTION, journalPath } from './apply.js';
 import { lambdaPortFor } from './aws-context.js';
 import { createBuildPort } from './build-port.js';
 import type { Command, CommandContext } from './command.js';
@@ -54,15 +54,7 @@ export const wizardCommand: Command = {
     'Scans, lets you pick functions, shows the plan (read-only), migrates after you confirm, and can roll back\n' +
     'what it migrated. Needs a terminal; scripts use the other commands. With --sandbox and no --source, the\n' +
     "demo functions' sources are used.",
-  options: [
-    ...PLAN_OPTIONS.filter((o) => o.name !== 'all'),
-    {
-      name: 'concurrency',
-      type: 'string',
-      value: 'N',
-      description: 'functions migrated at once (default 4)',
-    },
-  ],
+  options: [...PLAN_OPTIONS.filter((o) => o.name !== 'all'), CONCURRENCY_OPTION],
   async run(ctx: CommandContext): Promise<number> {
     const options = await planOptionsFrom(ctx);
     const concurrency = intOption(ctx.values, 'concurrency', 1, 64) ?? 4;

@@ -1,51 +1,35 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BenchReport } from '../../src/core/benchmark.js';
 import { aws } from '../helpers/awscli.js';
-import { runCli, startSandboxProcess, type SandboxProcess } from '../helpers/cli.js';
-import { tempDir } from '../helpers/sandbox.js';
+import { runCli, startWitnessedSandbox, type WitnessedSandbox } from '../helpers/cli.js';
 
 const FN = 'sample-lambda-amd64';
 
 describe('bench against the sandbox', () => {
-  let proc: SandboxProcess;
-  let dir: string;
-  let cleanup: () => Promise<void>;
+  let sb: WitnessedSandbox;
   let version: string;
   const cli = (args: string[]) =>
-    runCli(['--endpoint-url', proc.url, '--region', 'us-east-1', 'bench', ...args], {
+    runCli(['--endpoint-url', sb.proc.url, '--region', 'us-east-1', 'bench', ...args], {
       env: { AWS_ACCESS_KEY_ID: 'AKIDTEST', AWS_SECRET_ACCESS_KEY: 'x' },
     });
   const config = async () =>
-    (await aws(proc.url, 'us-east-1', ['get-function-configuration', '--function-name', FN])).json as {
+    (await aws(sb.proc.url, 'us-east-1', ['get-function-configuration', '--function-name', FN])).json as {
       Description: string;
       MemorySize: number;
       RevisionId: string;
     };
   const updates = async () =>
-    (await readFile(join(dir, 'access.log'), 'utf8'))
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as { operation: string; function?: string })
-      .filter((l) => l.operation === 'UpdateFunctionConfiguration');
+    (await sb.accessLog()).filter((l) => l.operation === 'UpdateFunctionConfiguration');
 
   beforeAll(async () => {
-    ({ dir, cleanup } = await tempDir());
-    proc = await startSandboxProcess([
-      '--data-dir',
-      join(dir, 'data'),
-      '--update-delay-ms',
-      '200',
-      '--access-log',
-      join(dir, 'access.log'),
-    ]);
-    const published = await aws(proc.url, 'us-east-1', ['publish-version', '--function-name', FN]);
+    sb = await startWitnessedSandbox(['--update-delay-ms', '200']);
+    const published = await aws(sb.proc.url, 'us-east-1', ['publish-version', '--function-name', FN]);
     version = (published.json as { Version: string }).Version;
   }, 300_000);
   afterAll(async () => {
-    await proc?.stop();
-    await cleanup?.();
+    await sb?.stop();
   });
 
   it('forces cold starts on $LATEST, compares with a published version, and puts the description back', async () => {
@@ -117,8 +101,8 @@ describe('bench against the sandbox', () => {
     const memory = await cli([`${FN}:${version}`, '--memory', '256', '--yes']);
     expect(memory.code).toBe(1);
     expect(memory.stderr).toMatch(/a published version's configuration cannot change/);
-    await writeFile(join(dir, 'event.json'), '{not json');
-    const event = await cli([FN, '--event', join(dir, 'event.json'), '--yes']);
+    await writeFile(join(sb.dir, 'event.json'), '{not json');
+    const event = await cli([FN, '--event', join(sb.dir, 'event.json'), '--yes']);
     expect(event.code).toBe(1);
     expect(event.stderr).toMatch(/cannot read the event/);
     expect((await config()).RevisionId).toBe(revision);

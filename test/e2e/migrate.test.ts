@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -9,8 +8,8 @@ import {
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
 import { DEMO_DIR } from '../../src/sandbox/seed.js';
-import { runCli, startSandboxProcess, type SandboxProcess } from '../helpers/cli.js';
-import { lambdaClient, tempDir } from '../helpers/sandbox.js';
+import { runCli, startWitnessedSandbox, type WitnessedSandbox } from '../helpers/cli.js';
+import { lambdaClient } from '../helpers/sandbox.js';
 
 const MUTATING = new Set([
   'CreateFunction',
@@ -26,49 +25,29 @@ const MUTATING = new Set([
   'Invoke',
 ]);
 
-interface LogLine {
-  operation: string;
-  function?: string;
-  region: string;
-  status: number;
-}
-
 describe('scan, plan, apply, rollback against the sandbox, with its access log as witness', () => {
-  let proc: SandboxProcess;
+  let sb: WitnessedSandbox;
   let dir: string;
-  let cleanup: () => Promise<void>;
   let us: LambdaClient;
   let eu: LambdaClient;
   const env = () => ({
     AWS_ACCESS_KEY_ID: 'AKIDTEST',
     AWS_SECRET_ACCESS_KEY: 'x',
     AWS_REGION: 'us-east-1',
-    AWS_ENDPOINT_URL: proc.url,
+    AWS_ENDPOINT_URL: sb.proc.url,
   });
   const cli = (args: string[]) =>
     runCli(['--state-dir', join(dir, 'state'), '--region', 'us-east-1,eu-west-1', ...args], { env: env() });
-  const log = async (): Promise<LogLine[]> =>
-    (await readFile(join(dir, 'access.log'), 'utf8'))
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as LogLine);
+  const log = () => sb.accessLog();
 
   beforeAll(async () => {
-    ({ dir, cleanup } = await tempDir());
-    proc = await startSandboxProcess([
-      '--data-dir',
-      join(dir, 'data'),
-      '--update-delay-ms',
-      '300',
-      '--access-log',
-      join(dir, 'access.log'),
-    ]);
-    us = lambdaClient(proc.url, 'us-east-1');
-    eu = lambdaClient(proc.url, 'eu-west-1');
+    sb = await startWitnessedSandbox();
+    dir = sb.dir;
+    us = lambdaClient(sb.proc.url, 'us-east-1');
+    eu = lambdaClient(sb.proc.url, 'eu-west-1');
   }, 300_000);
   afterAll(async () => {
-    await proc?.stop();
-    await cleanup?.();
+    await sb?.stop();
   });
 
   it('scan --json lists the candidates of both regions with managedBy', async () => {

@@ -1,11 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_DIR } from '../../src/sandbox/seed.js';
 import { aws } from '../helpers/awscli.js';
-import { startSandboxProcess, type SandboxProcess } from '../helpers/cli.js';
+import { startWitnessedSandbox, type WitnessedSandbox } from '../helpers/cli.js';
 import { spawnInPty, type PtySession } from '../helpers/pty.js';
-import { tempDir } from '../helpers/sandbox.js';
 
 const MUTATING = /^(Create|Update|Delete|Publish|Tag|Untag)|^Invoke$/;
 
@@ -17,45 +15,37 @@ interface Config {
 }
 
 describe('the wizard in a terminal, against the sandbox', () => {
-  let proc: SandboxProcess;
-  let dir: string;
-  let cleanup: () => Promise<void>;
+  let sb: WitnessedSandbox;
   let session: PtySession | undefined;
 
   const config = async (name: string) =>
-    (await aws(proc.url, 'us-east-1', ['get-function-configuration', '--function-name', name]))
+    (await aws(sb.proc.url, 'us-east-1', ['get-function-configuration', '--function-name', name]))
       .json as Config;
-  const operations = async () =>
-    (await readFile(join(dir, 'access.log'), 'utf8'))
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => (JSON.parse(l) as { operation: string }).operation);
+  const operations = async () => (await sb.accessLog()).map((l) => l.operation);
 
   beforeAll(async () => {
-    ({ dir, cleanup } = await tempDir());
-    proc = await startSandboxProcess([
-      '--data-dir',
-      join(dir, 'data'),
-      '--update-delay-ms',
-      '300',
-      '--access-log',
-      join(dir, 'access.log'),
-    ]);
+    sb = await startWitnessedSandbox();
   }, 300_000);
   afterAll(async () => {
     session?.kill();
-    await proc?.stop();
-    await cleanup?.();
+    await sb?.stop();
   });
 
   it('scans, plans read-only, migrates after y, rolls back after u and y, and quits with q', async () => {
     const before = await config('orders-api');
     session = spawnInPty(
-      ['--state-dir', join(dir, 'state'), '--region', 'us-east-1', '--source', join(DEMO_DIR, 'functions')],
+      [
+        '--state-dir',
+        join(sb.dir, 'state'),
+        '--region',
+        'us-east-1',
+        '--source',
+        join(DEMO_DIR, 'functions'),
+      ],
       {
         AWS_ACCESS_KEY_ID: 'AKIDTEST',
         AWS_SECRET_ACCESS_KEY: 'x',
-        AWS_ENDPOINT_URL: proc.url,
+        AWS_ENDPOINT_URL: sb.proc.url,
         NO_COLOR: '1',
       },
     );

@@ -1,4 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
@@ -78,4 +81,53 @@ export function startSandboxProcess(args: string[], timeoutMs = 180_000): Promis
       }
     });
   });
+}
+
+/** One line of the sandbox's access log. */
+export interface AccessLine {
+  readonly operation: string;
+  readonly function?: string;
+  readonly region: string;
+  readonly status: number;
+  readonly client?: string;
+}
+
+/** A sandbox process with its data and access log in a fresh temp folder: the log is the tests' witness. */
+export interface WitnessedSandbox {
+  readonly proc: SandboxProcess;
+  readonly dir: string;
+  readonly logFile: string;
+  /** The access log's lines so far. */
+  accessLog(): Promise<AccessLine[]>;
+  /** Stops the sandbox and removes the folder. */
+  stop(): Promise<void>;
+}
+
+/** Starts `sandbox` with --update-delay-ms 300 (unless `args` sets it) and an access log. */
+export async function startWitnessedSandbox(args: string[] = []): Promise<WitnessedSandbox> {
+  const dir = await mkdtemp(join(tmpdir(), 'glm-test-'));
+  const logFile = join(dir, 'access.log');
+  const delay = args.includes('--update-delay-ms') ? [] : ['--update-delay-ms', '300'];
+  const proc = await startSandboxProcess([
+    '--data-dir',
+    join(dir, 'data'),
+    '--access-log',
+    logFile,
+    ...delay,
+    ...args,
+  ]);
+  return {
+    proc,
+    dir,
+    logFile,
+    accessLog: async () =>
+      (await readFile(logFile, 'utf8'))
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as AccessLine),
+    stop: async () => {
+      await proc.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }
