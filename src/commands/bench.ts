@@ -4,7 +4,7 @@ import type { FunctionRef } from '../core/ports.js';
 import { intOption } from '../cli/options.js';
 import { UsageError, UserError } from '../errors.js';
 import { lambdaPortFor, singleRegion } from './aws-context.js';
-import { renderBench, renderBenchCsv, renderBenchMarkdown } from './bench-render.js';
+import { renderBench, renderBenchCsv, renderBenchMarkdown } from '../ui/bench-text.js';
 import type { Command, CommandContext } from './command.js';
 import { confirmMutation } from './confirm.js';
 
@@ -15,7 +15,8 @@ function parseTarget(raw: string, region: string): FunctionRef {
   return { region, name: m[1]!, ...(m[2] && { qualifier: m[2] }) };
 }
 
-async function readEvent(file: string | undefined): Promise<Buffer> {
+/** The event in FILE (checked to be JSON), or `{}`. */
+export async function readEvent(file: string | undefined): Promise<Buffer> {
   if (!file) return Buffer.from('{}');
   try {
     const text = await readFile(file, 'utf8');

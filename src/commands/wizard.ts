@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import { applyPlan } from '../core/apply.js';
+import { benchmark } from '../core/benchmark.js';
+import { latestMigration } from '../core/journal.js';
 import { bundledLifecycle, isoDay } from '../core/lifecycle.js';
 import { planMigration } from '../core/plan.js';
 import { rollbackMigrations } from '../core/rollback-many.js';
@@ -9,6 +11,7 @@ import { DEMO_DIR } from '../sandbox/seed.js';
 import { createFileJournal } from '../state/journal-fs.js';
 import type { WizardServices } from '../ui/wizard/services.js';
 import { CONCURRENCY_OPTION, journalPath } from './apply.js';
+import { readEvent } from './bench.js';
 import { lambdaPortFor } from './aws-context.js';
 import { createBuildPort } from './build-port.js';
 import type { Command, CommandContext } from './command.js';
@@ -24,7 +27,12 @@ function whereText(ctx: CommandContext): string {
 }
 
 /** The wizard's services over the real ports: the same core streams the commands print. */
-export function wizardServices(ctx: CommandContext, sources: string[], concurrency: number): WizardServices {
+export function wizardServices(
+  ctx: CommandContext,
+  sources: string[],
+  concurrency: number,
+  event: Buffer,
+): WizardServices {
   const lambda = lambdaPortFor(ctx.globals);
   const journal = createFileJournal(ctx.globals.stateDir);
   const journalOf = journalPath(ctx.globals.stateDir);
@@ -43,6 +51,8 @@ export function wizardServices(ctx: CommandContext, sources: string[], concurren
     apply: (functions, signal) =>
       applyPlan(lambda, journal, functions, { concurrency, journalPath: journalOf, signal }),
     rollback: (refs, signal) => rollbackMigrations(lambda, journal, refs, journalOf, signal),
+    backupVersion: async (ref) => latestMigration(await journal.read(ref))?.backup?.version,
+    bench: (refs) => benchmark(lambda, refs, { cold: 3, warm: 10, event }),
   };
 }
 
@@ -60,7 +70,12 @@ export const wizardCommand: Command = {
     const concurrency = intOption(ctx.values, 'concurrency', 1, 64) ?? 4;
     const sources =
       options.sources.length > 0 || !ctx.globals.sandbox ? options.sources : [join(DEMO_DIR, 'functions')];
-    const services = wizardServices(ctx, sources, concurrency);
+    const services = wizardServices(
+      ctx,
+      sources,
+      concurrency,
+      await readEvent(ctx.values.event as string | undefined),
+    );
     // Ink is loaded here only: the other commands need not pay for it.
     const { runWizard } = await import('../ui/wizard/run-wizard.js');
     const outcome = await runWizard(

@@ -27,6 +27,8 @@ export interface Sample {
   readonly initMs: number | null;
   /** The function error's type, when the invocation failed. */
   readonly error: string | null;
+  /** A `SANDBOX:` line of the log (the local sandbox says so when it emulates an architecture). */
+  readonly note: string | null;
 }
 
 /** Order statistics of one figure. */
@@ -58,6 +60,8 @@ export interface TargetReport {
   readonly memorySizeMb: number;
   readonly cold: KindReport | null;
   readonly warm: KindReport | null;
+  /** What the endpoint said of its measurements (the sandbox: emulated timings are not AWS timings). */
+  readonly notes: string[];
 }
 
 /** FUNCTION against --vs: each figure of the first divided by the second's (below 1 = the first is lower). */
@@ -157,6 +161,12 @@ async function invokeOnce(lambda: LambdaPort, t: Prepared, event: Buffer): Promi
     maxMemoryMb: f.maxMemoryUsedMb,
     initMs: f.initDurationMs ?? null,
     error: r.functionError ?? (r.statusCode >= 300 ? `HTTP ${r.statusCode}` : null),
+    note:
+      r.log
+        .split('\n')
+        .find((l) => l.startsWith('SANDBOX:'))
+        ?.slice('SANDBOX:'.length)
+        .trim() ?? null,
   };
 }
 
@@ -283,6 +293,7 @@ export async function* benchmark(
         mine.filter((s) => s.kind === 'warm'),
         architecture,
       ),
+      notes: [...new Set(mine.map((s) => s.note).filter((n): n is string => n !== null))],
     };
   });
   yield {

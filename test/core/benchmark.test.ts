@@ -1,53 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { benchmark, stats } from '../../src/core/benchmark.js';
 import { costPerMillion } from '../../src/core/cost.js';
-import type { ConfigUpdate, FunctionConfig, LambdaPort } from '../../src/core/ports.js';
-
-const config = (revisionId: string): FunctionConfig => ({
-  name: 'fn',
-  arn: 'arn:aws:lambda:eu-west-1:123456789012:function:fn',
-  region: 'eu-west-1',
-  version: '$LATEST',
-  runtime: 'provided.al2023',
-  handler: 'bootstrap',
-  architectures: ['arm64'],
-  memorySize: 128,
-  timeout: 3,
-  codeSha256: 'x',
-  codeSize: 1,
-  revisionId,
-  lastModified: '',
-  description: 'orders',
-  state: 'Active',
-  lastUpdateStatus: 'Successful',
-});
-
-/** Only what the benchmark calls; invoke fails on the call numbered `failOn`. */
-function fakePort(failOn: number) {
-  const updates: ConfigUpdate[] = [];
-  let revision = 1;
-  let invokes = 0;
-  const port = {
-    getConfiguration: () => Promise.resolve(config(`r${revision}`)),
-    updateConfiguration: (_ref, u: ConfigUpdate) => {
-      updates.push(u);
-      return Promise.resolve(config(`r${++revision}`));
-    },
-    waitUntilUpdated: () => Promise.resolve(),
-    invoke: () => {
-      if (++invokes === failOn) return Promise.reject(new Error('Invoke failed: network'));
-      const log = `START\nREPORT RequestId: ${invokes}\tDuration: 2.00 ms\tBilled Duration: 3 ms\tMemory Size: 128 MB\tMax Memory Used: 20 MB\t${invokes === 1 ? 'Init Duration: 40.00 ms\t' : ''}\n`;
-      return Promise.resolve({
-        statusCode: 200,
-        functionError: undefined,
-        payload: Buffer.from('{}'),
-        log,
-        executedVersion: '$LATEST',
-      });
-    },
-  } as Partial<LambdaPort> as LambdaPort;
-  return { port, updates };
-}
+import { fakeBenchPort as fakePort } from '../fakes/bench-port.js';
 
 describe('the benchmark core', () => {
   it('puts the description and memory back when an invocation fails halfway, and says the error', async () => {

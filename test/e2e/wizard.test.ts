@@ -31,7 +31,7 @@ describe('the wizard in a terminal, against the sandbox', () => {
     await sb?.stop();
   });
 
-  it('scans, plans read-only, migrates after y, rolls back after u and y, and quits with q', async () => {
+  it('scans, plans read-only, migrates after y, benchmarks after b, rolls back after u, and quits with q', async () => {
     const before = await config('orders-api');
     session = spawnInPty(
       [
@@ -70,6 +70,20 @@ describe('the wizard in a terminal, against the sandbox', () => {
       'bootstrap',
       ['arm64'],
     ]);
+
+    s.press('b');
+    at = await s.waitFor(/Benchmark the 1 migrated function[\s\S]*\(y\/n\)/, at);
+    s.press('y');
+    at = await s.waitFor(/enter back to the results/, at, 120_000);
+    const bench = s.text().slice(-4000);
+    expect(bench).toMatch(/us-east-1\/orders-api against orders-api:\d+/);
+    expect(bench).toMatch(/orders-api \(provided\.al2023, arm64, 256 MB\)/);
+    expect(bench).toMatch(/orders-api:\d+ \(go1\.x, x86_64, 256 MB\)/);
+    // On an x86_64 host the arm64 build runs through qemu, and the report says its timings are not AWS's.
+    if (process.arch === 'x64') expect(bench).toMatch(/note: arm64 emulated by qemu-aarch64\S* on x86_64/);
+    expect(bench).toMatch(/cold: init p50 \(ms\)\s+\d+\.\d\d/);
+    s.press('\r');
+    at = await s.waitFor(/u undo \(roll back\)/, at);
 
     s.press('u');
     at = await s.waitFor(/Roll back the 1 migrated function[\s\S]*\(y\/n\)/, at);

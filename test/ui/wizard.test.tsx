@@ -2,6 +2,8 @@ import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
 import type { ApplyEvent, ApplyResult } from '../../src/core/apply.js';
 import { applyPlan } from '../../src/core/apply.js';
+import { benchmark } from '../../src/core/benchmark.js';
+import { fakeBenchPort } from '../fakes/bench-port.js';
 import type { FunctionPlan, Plan } from '../../src/core/plan.js';
 import type { FunctionRef, LambdaPort } from '../../src/core/ports.js';
 import type { Candidate } from '../../src/core/scan.js';
@@ -98,6 +100,8 @@ function fakeServices(candidates: Candidate[], step = gate()) {
       }
       yield { type: 'done', results };
     },
+    backupVersion: () => Promise.resolve('1'),
+    bench: (refs) => benchmark(fakeBenchPort().port, refs, { cold: 1, warm: 2, event: Buffer.from('{}') }),
     // eslint-disable-next-line require-yield
     async *rollback() {
       await Promise.resolve();
@@ -221,6 +225,30 @@ describe('the wizard', () => {
     await until(app.lastFrame, /error: the journal is unreadable\s+hint: Check the state folder\./);
     app.stdin.write('r');
     await until(app.lastFrame, /1 candidate, 1 selected/);
+    app.stdin.write('q');
+    expect(app.outcome()).toBe('ok');
+  });
+
+  it('after a migration, b and y benchmark each function against its backup version; enter goes back', async () => {
+    const { services, step } = fakeServices([candidate('eu-west-1', 'orders')]);
+    step.open();
+    const app = show(services);
+    await until(app.lastFrame, /1 selected/);
+    app.stdin.write('\r');
+    await until(app.lastFrame, /Plan: 1 to migrate/);
+    app.stdin.write('\r');
+    app.stdin.write('y');
+    await until(app.lastFrame, /b benchmark against the go1\.x backup · u undo/);
+    app.stdin.write('b');
+    await until(app.lastFrame, /Benchmark the 1 migrated function on a fake against the go1\.x backup/);
+    app.stdin.write('y');
+    const frame = await until(app.lastFrame, /enter back to the results/);
+    expect(frame).toMatch(/eu-west-1\/orders against orders:1/);
+    expect(frame).toMatch(/warm: invocations\s+2\s+3/);
+    expect(frame).toMatch(/warning: orders:1 is a published version/);
+    expect(frame).toMatch(/ratio = orders \/ orders:1/);
+    app.stdin.write('\r');
+    await until(app.lastFrame, /Migration finished: 1 migrated/);
     app.stdin.write('q');
     expect(app.outcome()).toBe('ok');
   });

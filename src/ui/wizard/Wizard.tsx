@@ -14,14 +14,17 @@ import {
   type WizardAction,
   type WizardState,
 } from './state.js';
-import { DoneScreen, FailedScreen, WorkScreen } from './work-screens.js';
+import { BenchScreen, DoneScreen, FailedScreen, WorkScreen } from './work-screens.js';
 
 type WorkStream = AsyncIterable<ApplyEvent | { type: 'done'; results: ApplyResult[]; stopped?: boolean }>;
 
 /** How the wizard ended: `failed` when it quit on an error screen, `partial` when the last run left failures. */
 export type WizardOutcome = 'ok' | 'partial' | 'failed';
 
-const working = (s: WizardState) => s.screen.kind === 'applying' || s.screen.kind === 'rolling-back';
+const working = (s: WizardState) =>
+  s.screen.kind === 'applying' ||
+  s.screen.kind === 'rolling-back' ||
+  (s.screen.kind === 'benchmarking' && s.screen.rows.some((r) => !r.report && !r.error));
 
 /** Rows the scrolling lists get: the terminal's height less the header, hints and summaries. */
 const listRows = (terminalRows: number | undefined) => Math.max(5, (terminalRows ?? 24) - 8);
@@ -117,6 +120,42 @@ export function Wizard({
       }
     });
 
+  /** Benchmarks each function against its go1.x backup version, one after another. */
+  const bench = (refs: FunctionRef[]) =>
+    run(async () => {
+      const controller = new AbortController();
+      abort.current = controller;
+      const targets = await Promise.all(
+        refs.map(async (ref) => {
+          const version = await services.backupVersion(ref);
+          return {
+            ref,
+            key: `${ref.region}/${ref.name}`,
+            against: version ? `${ref.name}:${version}` : null,
+            version,
+          };
+        }),
+      );
+      dispatch({ type: 'bench-start', targets: targets.map(({ key, against }) => ({ key, against })) });
+      try {
+        for (const t of targets) {
+          if (controller.signal.aborted) {
+            dispatch({ type: 'bench-failed', key: t.key, message: 'not started: interrupted' });
+            continue;
+          }
+          try {
+            const both = [t.ref, ...(t.version ? [{ ...t.ref, qualifier: t.version }] : [])];
+            for await (const event of services.bench(both))
+              dispatch({ type: 'bench-event', key: t.key, event });
+          } catch (e) {
+            dispatch({ type: 'bench-failed', key: t.key, message: errorText(e).message });
+          }
+        }
+      } finally {
+        abort.current = undefined;
+      }
+    });
+
   useEffect(() => {
     void scan();
   }, [scan]);
@@ -169,7 +208,11 @@ export function Wizard({
         if (s.kind === 'review' && changing(s.plan).length > 0) dispatch({ type: 'confirm', open: true });
         return;
       case 'ask-rollback':
-        return dispatch({ type: 'confirm', open: true });
+        return dispatch({ type: 'confirm', open: true, what: 'rollback' });
+      case 'ask-bench':
+        return dispatch({ type: 'confirm', open: true, what: 'bench' });
+      case 'results':
+        return dispatch({ type: 'back-to-results' });
       case 'no':
         return dispatch({ type: 'confirm', open: false });
       case 'yes':
@@ -180,7 +223,8 @@ export function Wizard({
           const refs = s.results
             .filter((r) => r.status === 'migrated')
             .map((r) => ({ region: r.region, name: r.functionName }));
-          void work('rollback', (signal) => services.rollback(refs, signal));
+          if (s.confirming === 'bench') void bench(refs);
+          else void work('rollback', (signal) => services.rollback(refs, signal));
         }
         return;
       case 'quit':
@@ -231,6 +275,7 @@ export function Wizard({
       {s.kind === 'done' && (
         <DoneScreen screen={s} where={services.where} stateDir={services.stateDir} color={color} />
       )}
+      {s.kind === 'benchmarking' && <BenchScreen screen={s} color={color} />}
       {s.kind === 'failed' && <FailedScreen screen={s} color={color} />}
       <Text dimColor={color}>{hintLine(bindingsFor(state))}</Text>
     </Box>

@@ -17,6 +17,8 @@ export type Intent =
   | 'back'
   | 'ask-apply'
   | 'ask-rollback'
+  | 'ask-bench'
+  | 'results'
   | 'yes'
   | 'no'
   | 'quit';
@@ -77,11 +79,18 @@ export function bindingsFor(state: WizardState): readonly Binding[] {
       if (s.confirming) return CONFIRM;
       return [
         ...(s.what === 'migration' && s.results.some((r) => r.status === 'migrated')
-          ? [b(['u'], 'u undo (roll back)', 'ask-rollback')]
+          ? [
+              b(['b'], 'b benchmark against the go1.x backup', 'ask-bench'),
+              b(['u'], 'u undo (roll back)', 'ask-rollback'),
+            ]
           : []),
         b(['r'], 'r scan again', 'rescan'),
         QUIT,
       ];
+    case 'benchmarking':
+      return s.rows.every((r) => r.report || r.error)
+        ? [b(['return', 'escape'], 'enter back to the results', 'results'), QUIT]
+        : [];
     case 'failed':
       return [b(['r'], 'r retry', 'rescan'), QUIT];
   }

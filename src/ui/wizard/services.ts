@@ -1,4 +1,5 @@
 import type { ApplyEvent, ApplyResult } from '../../core/apply.js';
+import type { BenchEvent } from '../../core/benchmark.js';
 import type { Architecture } from '../../core/lifecycle.js';
 import type { Plan, PlanEvent, Strategy } from '../../core/plan.js';
 import type { FunctionPlan } from '../../core/plan.js';
@@ -36,4 +37,8 @@ export interface WizardServices {
     signal: AbortSignal,
   ): AsyncIterable<ApplyEvent | { type: 'done'; results: ApplyResult[] }>;
   rollback(refs: readonly FunctionRef[], signal: AbortSignal): AsyncIterable<ApplyEvent | RollbackDone>;
+  /** The published version apply made of a function's original code, if it made one. */
+  backupVersion(ref: FunctionRef): Promise<string | undefined>;
+  /** Benchmarks `refs` side by side (the first against the second). */
+  bench(refs: readonly FunctionRef[]): AsyncIterable<BenchEvent>;
 }

@@ -1,4 +1,5 @@
 import type { ApplyEvent, ApplyResult } from '../../core/apply.js';
+import type { BenchEvent, BenchReport } from '../../core/benchmark.js';
 import type { FunctionPlan, Plan, PlanEvent } from '../../core/plan.js';
 import type { FunctionRef } from '../../core/ports.js';
 import type { Candidate, ScanEvent } from '../../core/scan.js';
@@ -10,6 +11,16 @@ export interface PlanRow {
   readonly key: string;
   readonly message: string;
   readonly plan?: FunctionPlan;
+}
+
+/** One function being benchmarked: progress, then its report or why it has none. */
+export interface BenchRow {
+  readonly key: string;
+  readonly against: string | null;
+  readonly done: number;
+  readonly total: number;
+  readonly report?: BenchReport;
+  readonly error?: string;
 }
 
 /** The screens, each with the state only it needs. */
@@ -34,8 +45,10 @@ export type Screen =
       readonly what: 'migration' | 'rollback';
       readonly results: readonly ApplyResult[];
       readonly stopped: boolean;
-      readonly confirming: boolean;
+      /** What y would start: nothing, a rollback or a benchmark of the migrated functions. */
+      readonly confirming: false | 'rollback' | 'bench';
     }
+  | { readonly kind: 'benchmarking'; readonly rows: readonly BenchRow[] }
   | { readonly kind: 'rolling-back'; readonly progress: ProgressState }
   | { readonly kind: 'failed'; readonly message: string; readonly hint: string | undefined };
 
@@ -48,7 +61,11 @@ export interface WizardState {
   readonly quitting: boolean;
   /** The select screen as it was when planning started, to go back to from the review. */
   readonly lastSelect: SelectScreen | undefined;
+  /** The results screen as it was when a benchmark started, to go back to. */
+  readonly lastDone: DoneScreen | undefined;
 }
+
+export type DoneScreen = Extract<Screen, { kind: 'done' }>;
 
 export type SelectScreen = Extract<Screen, { kind: 'select' }>;
 
@@ -63,7 +80,14 @@ export type WizardAction =
   | { readonly type: 'plan-event'; readonly event: PlanEvent }
   | { readonly type: 'plan-done'; readonly plan: Plan }
   | { readonly type: 'scroll'; readonly delta: number; readonly max: number }
-  | { readonly type: 'confirm'; readonly open: boolean }
+  | { readonly type: 'confirm'; readonly open: boolean; readonly what?: 'rollback' | 'bench' }
+  | {
+      readonly type: 'bench-start';
+      readonly targets: readonly { key: string; against: string | null }[];
+    }
+  | { readonly type: 'bench-event'; readonly key: string; readonly event: BenchEvent }
+  | { readonly type: 'bench-failed'; readonly key: string; readonly message: string }
+  | { readonly type: 'back-to-results' }
   | { readonly type: 'work-start'; readonly what: 'migration' | 'rollback'; readonly at: number }
   | { readonly type: 'work-event'; readonly event: ApplyEvent; readonly at: number }
   | { readonly type: 'tick'; readonly at: number }
@@ -93,6 +117,7 @@ export const initialWizard = (choices: WizardChoices): WizardState => ({
   regionErrors: [],
   quitting: false,
   lastSelect: undefined,
+  lastDone: undefined,
 });
 
 /** The functions ticked on the select screen, in list order. */
@@ -208,8 +233,40 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
         screen: { ...s, scroll: Math.min(Math.max(0, action.max), Math.max(0, s.scroll + action.delta)) },
       };
     case 'confirm':
-      if (s.kind !== 'review' && s.kind !== 'done') return state;
-      return { ...state, screen: { ...s, confirming: action.open } };
+      if (s.kind === 'review') return { ...state, screen: { ...s, confirming: action.open } };
+      if (s.kind === 'done')
+        return { ...state, screen: { ...s, confirming: action.open ? (action.what ?? 'rollback') : false } };
+      return state;
+    case 'bench-start':
+      return {
+        ...state,
+        lastDone: s.kind === 'done' ? { ...s, confirming: false } : state.lastDone,
+        screen: {
+          kind: 'benchmarking',
+          rows: action.targets.map((t) => ({ ...t, done: 0, total: 0 })),
+        },
+      };
+    case 'bench-event':
+    case 'bench-failed': {
+      if (s.kind !== 'benchmarking') return state;
+      const rows = s.rows.map((r): BenchRow => {
+        if (r.key !== action.key) return r;
+        if (action.type === 'bench-failed') return { ...r, error: action.message };
+        const e = action.event;
+        switch (e.type) {
+          case 'sample':
+            return { ...r, done: e.done, total: e.total };
+          case 'done':
+            return { ...r, report: e.report };
+          case 'setup':
+          case 'warn':
+            return r;
+        }
+      });
+      return { ...state, screen: { ...s, rows } };
+    }
+    case 'back-to-results':
+      return state.lastDone ? { ...state, screen: state.lastDone } : state;
     case 'work-start':
       return {
         ...state,

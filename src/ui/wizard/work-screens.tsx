@@ -1,6 +1,8 @@
 import { Box, Text } from 'ink';
 import type { ReactElement } from 'react';
+import { renderBench } from '../bench-text.js';
 import { ProgressView } from '../progress/ProgressView.js';
+import { spinnerAt, useNow } from './use-now.js';
 import type { Screen } from './state.js';
 
 type Of<K extends Screen['kind']> = Extract<Screen, { kind: K }>;
@@ -72,8 +74,9 @@ export function DoneScreen({
       </Text>
       {screen.confirming && (
         <Text color={color ? 'yellow' : undefined}>
-          Roll back the {migrated} migrated function{migrated === 1 ? '' : 's'} on {where} to go1.x, their
-          original handler, architecture and code? (y/n)
+          {screen.confirming === 'rollback'
+            ? `Roll back the ${migrated} migrated function${migrated === 1 ? '' : 's'} on ${where} to go1.x, their original handler, architecture and code? (y/n)`
+            : `Benchmark the ${migrated} migrated function${migrated === 1 ? '' : 's'} on ${where} against the go1.x backup version apply published: 3 cold and 10 warm invocations each, with the event; $LATEST's description changes for each cold start and is put back. (y/n)`}
         </Text>
       )}
     </Box>
@@ -85,6 +88,35 @@ export function FailedScreen({ screen, color }: { screen: Of<'failed'>; color: b
     <Box flexDirection="column">
       <Text color={color ? 'red' : undefined}>error: {screen.message}</Text>
       {screen.hint && <Text>hint: {screen.hint}</Text>}
+    </Box>
+  );
+}
+
+export function BenchScreen({ screen, color }: { screen: Of<'benchmarking'>; color: boolean }): ReactElement {
+  const now = useNow();
+  return (
+    <Box flexDirection="column">
+      {screen.rows.map((r) => (
+        <Box key={r.key} flexDirection="column" marginBottom={1}>
+          <Text bold>
+            {r.key}
+            {r.against ? ` against ${r.against}` : ' (no backup version to compare with)'}
+          </Text>
+          {r.error && <Text color={color ? 'red' : undefined}>error: {r.error}</Text>}
+          {r.report && <Text>{renderBench(r.report)}</Text>}
+          {r.report?.warnings.map((w) => (
+            <Text key={w} color={color ? 'yellow' : undefined}>
+              warning: {w}
+            </Text>
+          ))}
+          {!r.report && !r.error && (
+            <Text>
+              <Text color={color ? 'cyan' : undefined}>{spinnerAt(now)}</Text>{' '}
+              {r.total > 0 ? `${r.done}/${r.total} invocations` : 'starting'}
+            </Text>
+          )}
+        </Box>
+      ))}
     </Box>
   );
 }

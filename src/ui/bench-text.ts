@@ -67,7 +67,8 @@ const ratioText = (r: number | null | undefined) =>
     ? ''
     : `${r.toFixed(2)}× (${r < 1 ? '−' : '+'}${Math.abs((r - 1) * 100).toFixed(0)}%)`;
 
-const heading = (t: TargetReport) => `${t.target} (${t.runtime}, ${t.architecture}, ${t.memorySizeMb} MB)`;
+const heading = (t: TargetReport) =>
+  `${t.target} (${t.runtime}, ${t.architecture}, ${t.memorySizeMb} MB)${t.notes.map((n) => `\n  note: ${n}`).join('')}`;
 
 /** The table's cells: a header row, then a row per figure. */
 function cells(report: BenchReport): string[][] {
