@@ -1,5 +1,7 @@
 import { quotaPacer } from '../core/pacing.js';
+import type { IamPort } from '../core/permissions.js';
 import type { LambdaPort } from '../core/ports.js';
+import type { AwsOptions } from '../aws/lambda-port.js';
 import { UsageError, UserError } from '../errors.js';
 import type { GlobalOptions } from '../cli/global.js';
 
@@ -12,15 +14,7 @@ export function lambdaPortFor(globals: GlobalOptions): LambdaPort {
   let loaded: Promise<LambdaPort> | undefined;
   const port = () =>
     (loaded ??= import('../aws/lambda-port.js').then(({ createLambdaPort }) =>
-      createLambdaPort({
-        pace: quotaPacer(),
-        ...(globals.profile && { profile: globals.profile }),
-        ...(globals.endpointUrl && { endpointUrl: globals.endpointUrl }),
-        ...(globals.sandbox && {
-          fallbackRegion: 'us-east-1',
-          staticCredentials: { accessKeyId: 'AKIDSANDBOX', secretAccessKey: 'sandbox' },
-        }),
-      }),
+      createLambdaPort({ pace: quotaPacer(), ...awsOptionsFor(globals) }),
     ));
   return {
     async *listFunctionPages(region, options) {
@@ -37,6 +31,34 @@ export function lambdaPortFor(globals: GlobalOptions): LambdaPort {
     getFunction: async (ref) => (await port()).getFunction(ref),
     downloadCode: async (location) => (await port()).downloadCode(location),
     defaultRegion: async () => (await port()).defaultRegion(),
+  };
+}
+
+/** Profile, endpoint and, for the embedded sandbox, its region and credentials. */
+function awsOptionsFor(globals: GlobalOptions): AwsOptions {
+  return {
+    ...(globals.profile && { profile: globals.profile }),
+    ...(globals.endpointUrl && { endpointUrl: globals.endpointUrl }),
+    ...(globals.sandbox && {
+      fallbackRegion: 'us-east-1',
+      staticCredentials: { accessKeyId: 'AKIDSANDBOX', secretAccessKey: 'sandbox' },
+    }),
+  };
+}
+
+/** The real IAM port (STS and IAM, for the permission preflight), its SDK clients loaded on first call. */
+export function iamPortFor(globals: GlobalOptions): IamPort {
+  let loaded: Promise<IamPort> | undefined;
+  const port = () =>
+    (loaded ??= import('../aws/iam-port.js').then(({ createIamPort }) =>
+      createIamPort({
+        ...awsOptionsFor(globals),
+        ...(globals.regions[0] && globals.regions[0] !== 'all' && { region: globals.regions[0] }),
+      }),
+    ));
+  return {
+    callerArn: async () => (await port()).callerArn(),
+    simulate: async (principal, actions, resources) => (await port()).simulate(principal, actions, resources),
   };
 }
 

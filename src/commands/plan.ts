@@ -5,7 +5,7 @@ import { UsageError, UserError } from '../errors.js';
 import { planDocument, savePlan } from '../state/plan-file.js';
 import { renderMarkdown, renderPlan } from '../ui/plan-text.js';
 import type { CommandContext, Command } from './command.js';
-import { lambdaPortFor } from './aws-context.js';
+import { iamPortFor, lambdaPortFor } from './aws-context.js';
 import { createBuildPort } from './build-port.js';
 import { selectFunctions } from './select.js';
 
@@ -78,7 +78,8 @@ export async function makePlan(ctx: CommandContext): Promise<Plan> {
   const refs = await selectFunctions(lambda, ctx.globals, ctx.positionals, ctx.values.all === true, log);
   const build = createBuildPort(options.sources);
   let plan: Plan | undefined;
-  for await (const e of planMigration(lambda, build, bundledLifecycle(), refs, options)) {
+  const iam = iamPortFor(ctx.globals);
+  for await (const e of planMigration(lambda, build, bundledLifecycle(), refs, options, { iam })) {
     if (e.type === 'progress') log(`${e.ref.region}/${e.ref.name}: ${e.message}`);
     else if (e.type === 'done') plan = e.plan;
   }

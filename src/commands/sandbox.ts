@@ -31,8 +31,23 @@ export function sandboxOptionsFrom(
     ...(today !== undefined && { today }),
     ...(values['access-log'] !== undefined && { accessLog: values['access-log'] as string }),
     ...(values['account-id'] !== undefined && { accountId: accountId(values['account-id'] as string) }),
+    ...(values['caller-arn'] !== undefined && { callerArn: callerArn(values['caller-arn'] as string) }),
+    ...(values.deny !== undefined && { deny: denyList(values.deny as string[]) }),
   };
   return options;
+}
+
+function callerArn(raw: string): string {
+  if (!/^arn:aws[a-z-]*:(iam|sts)::\d{12}:\S+$/.test(raw))
+    throw new UsageError(`--caller-arn takes an IAM or STS ARN, not '${raw}'.`);
+  return raw;
+}
+
+function denyList(raw: string[]): string[] {
+  for (const d of raw)
+    if (!/^[a-z0-9-]+:[A-Za-z0-9*]+(@[A-Za-z0-9_*-]+)?$/.test(d))
+      throw new UsageError(`--deny takes SERVICE:Action or SERVICE:Action@NAME-GLOB, not '${d}'.`);
+  return raw;
 }
 
 function accountId(raw: string): string {
@@ -114,6 +129,20 @@ export const sandboxCommand: Command = {
       type: 'string',
       value: 'ID',
       description: 'account id in ARNs (default 123456789012)',
+    },
+    {
+      name: 'caller-arn',
+      type: 'string',
+      value: 'ARN',
+      description: 'who STS GetCallerIdentity says the caller is (default an assumed role, sandbox-admin)',
+    },
+    {
+      name: 'deny',
+      type: 'string',
+      multiple: true,
+      value: 'ACTION[@NAME]',
+      description:
+        "an action IAM's policy simulation denies, e.g. lambda:PublishVersion@legacy-* (repeatable)",
     },
   ],
   async run(ctx: CommandContext): Promise<number> {

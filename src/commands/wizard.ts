@@ -13,7 +13,7 @@ import type { runWizard as RunWizard } from '../ui/wizard/run-wizard.js';
 import type { WizardServices } from '../ui/wizard/services.js';
 import { CONCURRENCY_OPTION, journalPath } from './apply.js';
 import { readEvent } from './bench.js';
-import { lambdaPortFor } from './aws-context.js';
+import { iamPortFor, lambdaPortFor } from './aws-context.js';
 import { createBuildPort } from './build-port.js';
 import type { Command, CommandContext } from './command.js';
 import { PLAN_OPTIONS, planOptionsFrom } from './plan.js';
@@ -37,6 +37,7 @@ export function wizardServices(
   const lambda = lambdaPortFor(ctx.globals);
   const journal = createFileJournal(ctx.globals.stateDir);
   const journalOf = journalPath(ctx.globals.stateDir);
+  const iam = iamPortFor(ctx.globals);
   return {
     where: whereText(ctx),
     sources,
@@ -45,10 +46,14 @@ export function wizardServices(
     scan: (regions) => scanFunctions(lambda, { regions }),
     // Compiler output is not shown: it would tear the wizard's frame; a failed build says why in the plan.
     plan: (refs, choices) =>
-      planMigration(lambda, createBuildPort(sources), bundledLifecycle(), refs, {
-        ...choices,
-        today: isoDay(),
-      }),
+      planMigration(
+        lambda,
+        createBuildPort(sources),
+        bundledLifecycle(),
+        refs,
+        { ...choices, today: isoDay() },
+        { iam },
+      ),
     apply: (functions, signal) =>
       applyPlan(lambda, journal, functions, { concurrency, journalPath: journalOf, signal }),
     rollback: (refs, signal) => rollbackMigrations(lambda, journal, refs, journalOf, signal),

@@ -7,6 +7,14 @@ import type { Architecture, RuntimeLifecycle } from './lifecycle.js';
 import type { BuildPort, FunctionConfig, FunctionRef, LambdaPort, SmokeOutcome } from './ports.js';
 import { managedBy } from './scan.js';
 import { EventChannel, mapLimit } from './concurrency.js';
+import {
+  actionsFor,
+  blocks,
+  checkPermissions,
+  type IamPort,
+  type PermissionDecision,
+  type PermissionReport,
+} from './permissions.js';
 
 export type Strategy = 'auto' | 'rebuild' | 'repackage';
 
@@ -42,6 +50,8 @@ export interface Artifact {
 /** One function's plan: CLI.md's document, plus what apply needs. */
 export interface FunctionPlan {
   readonly functionName: string;
+  /** The unqualified ARN (the permission preflight's resource); absent in plans saved before it existed. */
+  readonly functionArn?: string;
   readonly region: string;
   readonly from: {
     runtime: string;
@@ -115,6 +125,7 @@ export async function planFunction(
   };
   const base = {
     functionName: c.name,
+    functionArn: c.arn.replace(/:(\$LATEST|\d+)$/, ''),
     region: ref.region,
     from,
     source: null,
@@ -344,15 +355,21 @@ export async function* planMigration(
   lifecycle: RuntimeLifecycle,
   refs: readonly FunctionRef[],
   options: PlanOptions,
-  concurrency = 2,
+  extras: { concurrency?: number; iam?: IamPort } = {},
 ): AsyncGenerator<PlanEvent | { type: 'done'; plan: Plan }> {
   const channel = new EventChannel<PlanEvent>();
   const plans: FunctionPlan[] = [];
-  const work = mapLimit(refs, concurrency, async (ref) => {
+  const work = mapLimit(refs, extras.concurrency ?? 2, async (ref) => {
     channel.push({ type: 'function-start', ref });
-    const plan = await planFunction(lambda, build, lifecycle, ref, options, (message) =>
-      channel.push({ type: 'progress', ref, message }),
-    );
+    const progress = (message: string) => channel.push({ type: 'progress', ref, message });
+    let plan = await planFunction(lambda, build, lifecycle, ref, options, progress);
+    if (extras.iam && !plan.blocked && plan.strategy !== 'none' && plan.functionArn) {
+      progress('checking permissions (IAM policy simulation)');
+      plan = withPermissions(
+        plan,
+        await checkPermissions(extras.iam, plan.functionArn, actionsFor(plan.steps)),
+      );
+    }
     plans.push(plan);
     channel.push({ type: 'function-done', plan });
   }).finally(() => channel.close());
@@ -363,6 +380,37 @@ export async function* planMigration(
   yield {
     type: 'done',
     plan: { version: 1, createdAt: new Date().toISOString(), options: kept, functions: plans },
+  };
+}
+
+/** A plan with what the permission preflight found: refusals that stop apply block it; others are risks. */
+export function withPermissions(plan: FunctionPlan, report: PermissionReport): FunctionPlan {
+  if (report.status === 'unchecked') {
+    return {
+      ...plan,
+      risks: [...plan.risks, { level: 'info', message: `permissions not checked: ${report.reason}` }],
+    };
+  }
+  const list = (ds: PermissionDecision[]) => ds.map((d) => `${d.action} (${d.decision})`).join(', ');
+  const stopping = report.denied.filter(blocks);
+  const optional = report.denied.filter((d) => !blocks(d));
+  return {
+    ...plan,
+    risks: [
+      ...plan.risks,
+      ...(optional.length > 0
+        ? [
+            {
+              level: 'warning' as const,
+              message: `${report.principal} may not call ${list(optional)}: apply goes on without the published backup version (the downloaded backup remains)`,
+            },
+          ]
+        : []),
+    ],
+    blocked:
+      stopping.length > 0
+        ? `${report.principal} may not call ${list(stopping)} on this function: grant them, or run with a role that has them`
+        : plan.blocked,
   };
 }
 

@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { bundledLifecycle, isoDay, type RuntimeLifecycle } from '../core/lifecycle.js';
+import { answerQuery, defaultCallerArn, isDenied, type IdentityOptions } from './query-api.js';
 import type { ApiRequest, SandboxContext } from './context.js';
 import { LambdaApiError, serviceError, tooLarge, tooManyRequests } from './api-error.js';
 import { parseFunctionRef } from './arn.js';
@@ -43,6 +44,10 @@ export interface SandboxOptions {
   readonly maxEnvironments?: number;
   /** Called after every invocation (tests and benchmarks watch REPORT figures here). */
   readonly onInvocation?: InvocationListener;
+  /** The caller STS reports (default: an assumed role, see query-api.ts). */
+  readonly callerArn?: string;
+  /** Actions IAM's simulation denies: `ACTION` or `ACTION@FUNCTION-NAME-GLOB`. */
+  readonly deny?: readonly string[];
 }
 
 /** A running sandbox. */
@@ -57,7 +62,7 @@ export interface Sandbox {
 
 const BODY_LIMIT = 75 * 1024 * 1024;
 const CODE_URL_TTL_MS = 10 * 60 * 1000;
-const CREDENTIAL_SCOPE = /Credential=[^/,\s]+\/\d{8}\/([a-z0-9-]+)\/lambda\//;
+const CREDENTIAL_SCOPE = /Credential=[^/,\s]+\/\d{8}\/([a-z0-9-]+)\/[a-z0-9-]+\//;
 
 /** The region a request is for: the SigV4 credential scope, else the default. */
 export function requestRegion(req: IncomingMessage, fallback: string): string {
@@ -177,12 +182,39 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     return undefined;
   }
 
+  const identity: IdentityOptions = {
+    callerArn: options.callerArn ?? defaultCallerArn(context.accountId),
+    deny: options.deny ?? [],
+  };
+
+  /** STS and IAM's Query protocol: the permission preflight's two calls. */
+  async function serveQuery(req: IncomingMessage, res: ServerResponse, region: string, started: number) {
+    const raw = (await readBody(req)) ?? Buffer.alloc(0);
+    if (options.latencyMs) await sleep(options.latencyMs);
+    const answer = answerQuery(new URLSearchParams(raw.toString('utf8')), context.accountId, identity);
+    res.writeHead(answer.status, {
+      'content-type': 'text/xml',
+      'content-length': Buffer.byteLength(answer.xml),
+      'x-amzn-requestid': randomUUID(),
+    });
+    res.end(answer.xml);
+    log({
+      region,
+      operation: answer.operation,
+      status: answer.status,
+      client: req.headers['user-agent']?.split(' ')[0],
+      ms: Math.round((performance.now() - started) * 100) / 100,
+    });
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
     const url = new URL(req.url ?? '/', 'http://sandbox');
     const region = requestRegion(req, defaultRegion);
     if (req.method === 'GET' && url.pathname.startsWith('/_sandbox/code/'))
       return serveCode(url, res, region);
+    if (req.method === 'POST' && url.pathname === '/' && isForm(req))
+      return serveQuery(req, res, region, started);
     const match = matchRoute(routes, req.method ?? 'GET', url.pathname);
     const operation = match?.route.name ?? 'Unknown';
     let status = 500;
@@ -212,6 +244,14 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       if (options.latencyMs) await sleep(options.latencyMs);
       const wait = throttle?.check(region, match.route.quota, Date.now()) ?? 0;
       if (wait > 0) throw tooManyRequests(wait);
+      const action = `lambda:${match.route.name === 'Invoke' ? 'InvokeFunction' : match.route.name}`;
+      if (isDenied(identity, action, fn ?? '*')) {
+        throw new LambdaApiError(
+          403,
+          'AccessDeniedException',
+          `User: ${identity.callerArn} is not authorized to perform: ${action} on resource: arn:aws:lambda:${region}:${context.accountId}:function:${fn ?? '*'} because no identity-based policy allows the ${action} action`,
+        );
+      }
       if (options.faultRate && match.route.quota !== 'none' && random() < options.faultRate)
         throw serviceError();
       const apiReq: ApiRequest = {
@@ -280,6 +320,9 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       }),
   };
 }
+
+const isForm = (req: IncomingMessage) =>
+  (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
 
 function internalError(e: unknown): LambdaApiError {
   const message = e instanceof Error ? e.message : String(e);

@@ -1,0 +1,84 @@
+import type { Step } from './plan.js';
+
+/** IAM's verdict on one action against one resource. */
+export interface PermissionDecision {
+  readonly action: string;
+  readonly resource: string;
+  readonly decision: 'allowed' | 'explicitDeny' | 'implicitDeny';
+}
+
+/** IAM (and STS), as the permission preflight needs them. Implemented over the SDK (src/aws). */
+export interface IamPort {
+  /** The caller's ARN, as STS GetCallerIdentity reports it. */
+  callerArn(): Promise<string>;
+  /** iam:SimulatePrincipalPolicy for `principalArn`: each action against each resource. */
+  simulate(
+    principalArn: string,
+    actions: readonly string[],
+    resources: readonly string[],
+  ): Promise<PermissionDecision[]>;
+}
+
+/** What the preflight found for one function. */
+export type PermissionReport =
+  | { readonly status: 'checked'; readonly principal: string; readonly denied: PermissionDecision[] }
+  | { readonly status: 'unchecked'; readonly reason: string };
+
+/** The IAM action each step of a migration calls. */
+const STEP_ACTIONS: Readonly<Record<Step['action'], readonly string[]>> = {
+  preflight: ['lambda:GetFunctionConfiguration'],
+  backup: ['lambda:GetFunction', 'lambda:PublishVersion'],
+  bridge: ['lambda:UpdateFunctionCode'],
+  configuration: ['lambda:UpdateFunctionConfiguration'],
+  code: ['lambda:UpdateFunctionCode'],
+  verify: ['lambda:InvokeFunction'],
+};
+
+/** Actions whose refusal does not stop a migration: the published backup version is best effort. */
+const BEST_EFFORT = new Set(['lambda:PublishVersion']);
+
+/** The IAM actions a plan's steps need (apply and rollback), in a stable order. */
+export function actionsFor(steps: readonly Step[]): string[] {
+  return [...new Set(['lambda:GetFunction', ...steps.flatMap((s) => STEP_ACTIONS[s.action])])].sort();
+}
+
+/**
+ * The principal IAM simulates for a caller: an assumed role's session maps to its role (the path of a
+ * role with one is not in the session ARN, so such a role is not found); users and roles stay as they are.
+ * Undefined for callers IAM cannot simulate (the root user, federated users).
+ */
+export function principalFor(callerArn: string): string | undefined {
+  const assumed = /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([^/]+)\/.+$/.exec(callerArn);
+  if (assumed) return `arn:${assumed[1]}:iam::${assumed[2]}:role/${assumed[3]}`;
+  if (/^arn:aws[a-z-]*:iam::\d{12}:(user|role)\/.+$/.test(callerArn)) return callerArn;
+  return undefined;
+}
+
+/**
+ * Asks IAM whether the caller may call `actions` on `functionArn`. A caller IAM cannot simulate, or a
+ * simulation the caller may not run, gives `unchecked` with the reason: the preflight then says it did
+ * not check, and the migration is not held back by it.
+ */
+export async function checkPermissions(
+  iam: IamPort,
+  functionArn: string,
+  actions: readonly string[],
+): Promise<PermissionReport> {
+  let caller: string;
+  try {
+    caller = await iam.callerArn();
+  } catch (e) {
+    return { status: 'unchecked', reason: `the caller is unknown (${(e as Error).message})` };
+  }
+  const principal = principalFor(caller);
+  if (!principal) return { status: 'unchecked', reason: `IAM cannot simulate the policies of ${caller}` };
+  try {
+    const decisions = await iam.simulate(principal, actions, [functionArn]);
+    return { status: 'checked', principal, denied: decisions.filter((d) => d.decision !== 'allowed') };
+  } catch (e) {
+    return { status: 'unchecked', reason: (e as Error).message };
+  }
+}
+
+/** Whether a refusal blocks the migration, or only its best-effort parts. */
+export const blocks = (d: PermissionDecision) => !BEST_EFFORT.has(d.action);
