@@ -56,7 +56,7 @@ function gate(): { wait: Promise<void>; open: () => void } {
 }
 
 /** Services over fixed data; apply migrates one function at a time, each after `step` opens. */
-function fakeServices(candidates: Candidate[], step = gate()) {
+function fakeServices(candidates: Candidate[], step = gate(), planning?: Promise<void>) {
   const calls: { planned: FunctionRef[][]; applied: string[] } = { planned: [], applied: [] };
   const services: WizardServices = {
     where: 'a fake',
@@ -74,6 +74,14 @@ function fakeServices(candidates: Candidate[], step = gate()) {
     async *plan(refs) {
       await Promise.resolve();
       calls.planned.push([...refs]);
+      if (planning) {
+        for (const ref of refs.slice(0, 3)) {
+          yield { type: 'function-start', ref };
+          yield { type: 'function-done', plan: functionPlan(ref) };
+        }
+        for (const ref of refs.slice(3)) yield { type: 'progress', ref, message: 'building bootstrap' };
+        await planning;
+      }
       const plan: Plan = {
         version: 1,
         createdAt: '',
@@ -251,6 +259,24 @@ describe('the wizard', () => {
     await until(app.lastFrame, /Migration finished: 1 migrated/);
     app.stdin.write('q');
     expect(app.outcome()).toBe('ok');
+  });
+
+  it('planning many functions shows those in progress first and counts what does not fit', async () => {
+    const many = Array.from({ length: 30 }, (_, i) =>
+      candidate('eu-west-1', `fn-${String(i).padStart(2, '0')}`),
+    );
+    const done = gate();
+    const { services } = fakeServices(many, gate(), done.wait);
+    const app = show(services);
+    await until(app.lastFrame, /30 candidates, 30 selected/);
+    app.stdin.write('\r');
+    const frame = await until(app.lastFrame, /Planning 30 functions, 3 done/);
+    expect(frame).toMatch(/eu-west-1\/fn-03 building bootstrap/);
+    expect(frame).not.toMatch(/fn-00/);
+    expect(frame).toMatch(/… and 14 more/);
+    done.open();
+    await until(app.lastFrame, /Plan: 30 to migrate/);
+    app.unmount();
   });
 
   it('the reducer ignores keys that do not belong to the screen on show', () => {

@@ -267,7 +267,7 @@ export function Wizard({
       ))}
       {s.kind === 'scanning' && <ScanningScreen screen={s} />}
       {s.kind === 'select' && <SelectScreen screen={s} rows={rows} color={color} />}
-      {s.kind === 'planning' && <PlanningScreen screen={s} color={color} />}
+      {s.kind === 'planning' && <PlanningScreen screen={s} rows={rows} color={color} />}
       {s.kind === 'review' && <ReviewScreen screen={s} rows={rows} where={services.where} color={color} />}
       {(s.kind === 'applying' || s.kind === 'rolling-back') && (
         <WorkScreen screen={s} quitting={state.quitting} color={color} />

@@ -60,14 +60,29 @@ export function SelectScreen({
   );
 }
 
-export function PlanningScreen({ screen, color }: { screen: Of<'planning'>; color: boolean }): ReactElement {
+export function PlanningScreen({
+  screen,
+  rows,
+  color,
+}: {
+  screen: Of<'planning'>;
+  rows: number;
+  color: boolean;
+}): ReactElement {
   const now = useNow();
+  // Functions still being planned first; finished ones fill what room is left, the rest are counted.
+  const live = screen.rows.filter((r) => !r.plan);
+  const done = screen.rows.filter((r) => r.plan);
+  const room = Math.max(0, rows - live.length);
+  const shown = [...live.slice(0, rows), ...done.slice(done.length - Math.min(room, done.length))];
+  const hidden = screen.rows.length - shown.length;
   return (
     <Box flexDirection="column">
       <Text>
-        Planning (read-only: code downloaded, binaries inspected, artifacts built and smoke-tested locally):
+        Planning {screen.rows.length} function{screen.rows.length === 1 ? '' : 's'}, {done.length} done
+        (read-only: code downloaded, binaries inspected, artifacts built and smoke-tested locally):
       </Text>
-      {screen.rows.map((r) => {
+      {shown.map((r) => {
         const mark = !r.plan ? spinnerAt(now) : r.plan.blocked ? '!' : '✔';
         const tone = !r.plan ? 'cyan' : r.plan.blocked ? 'red' : 'green';
         const text = !r.plan
@@ -83,6 +98,7 @@ export function PlanningScreen({ screen, color }: { screen: Of<'planning'>; colo
           </Text>
         );
       })}
+      {hidden > 0 && <Text dimColor={color}> … and {hidden} more</Text>}
     </Box>
   );
 }

@@ -1,9 +1,9 @@
-import { Box, Text } from 'ink';
+import { Box, Static, Text } from 'ink';
 import type { ReactElement } from 'react';
 import { renderBench } from '../bench-text.js';
 import { ProgressView } from '../progress/ProgressView.js';
 import { spinnerAt, useNow } from './use-now.js';
-import type { Screen } from './state.js';
+import type { BenchRow, Screen } from './state.js';
 
 type Of<K extends Screen['kind']> = Extract<Screen, { kind: K }>;
 
@@ -92,31 +92,45 @@ export function FailedScreen({ screen, color }: { screen: Of<'failed'>; color: b
   );
 }
 
-export function BenchScreen({ screen, color }: { screen: Of<'benchmarking'>; color: boolean }): ReactElement {
-  const now = useNow();
+function BenchResult({ row, color }: { row: BenchRow; color: boolean }): ReactElement {
   return (
-    <Box flexDirection="column">
-      {screen.rows.map((r) => (
-        <Box key={r.key} flexDirection="column" marginBottom={1}>
-          <Text bold>
-            {r.key}
-            {r.against ? ` against ${r.against}` : ' (no backup version to compare with)'}
-          </Text>
-          {r.error && <Text color={color ? 'red' : undefined}>error: {r.error}</Text>}
-          {r.report && <Text>{renderBench(r.report)}</Text>}
-          {r.report?.warnings.map((w) => (
-            <Text key={w} color={color ? 'yellow' : undefined}>
-              warning: {w}
-            </Text>
-          ))}
-          {!r.report && !r.error && (
-            <Text>
-              <Text color={color ? 'cyan' : undefined}>{spinnerAt(now)}</Text>{' '}
-              {r.total > 0 ? `${r.done}/${r.total} invocations` : 'starting'}
-            </Text>
-          )}
-        </Box>
+    <Box flexDirection="column" marginBottom={1}>
+      <Text bold>
+        {row.key}
+        {row.against ? ` against ${row.against}` : ' (no backup version to compare with)'}
+      </Text>
+      {row.error && <Text color={color ? 'red' : undefined}>error: {row.error}</Text>}
+      {row.report && <Text>{renderBench(row.report)}</Text>}
+      {row.report?.warnings.map((w) => (
+        <Text key={w} color={color ? 'yellow' : undefined}>
+          warning: {w}
+        </Text>
       ))}
     </Box>
+  );
+}
+
+/**
+ * Each function's benchmark: finished ones are written once (Static: a few tables are taller than a
+ * terminal, and redrawing them would flicker), the one running shows its progress.
+ */
+export function BenchScreen({ screen, color }: { screen: Of<'benchmarking'>; color: boolean }): ReactElement {
+  const now = useNow();
+  const finished = screen.rows.filter((r) => r.report || r.error);
+  const running = screen.rows.filter((r) => !r.report && !r.error);
+  return (
+    <>
+      <Static items={finished}>{(row) => <BenchResult key={row.key} row={row} color={color} />}</Static>
+      <Box flexDirection="column">
+        {running.map((r) => (
+          <Text key={r.key}>
+            <Text color={color ? 'cyan' : undefined}>{spinnerAt(now)}</Text> <Text bold>{r.key}</Text>
+            {r.against ? ` against ${r.against}` : ''}:{' '}
+            {r.total > 0 ? `${r.done}/${r.total} invocations` : 'starting'}
+          </Text>
+        ))}
+        {running.length === 0 && <Text>Benchmarks done: the tables are above.</Text>}
+      </Box>
+    </>
   );
 }
