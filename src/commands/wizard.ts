@@ -82,13 +82,23 @@ async function loadInteractiveInk(): Promise<{ runWizard: typeof RunWizard }> {
 
 export const wizardCommand: Command = {
   name: 'wizard',
-  usage: 'go-lambda-migrate [wizard] [--source DIR]... [--target RUNTIME] [--arch ARCH] [--strategy S]',
-  summary: 'interactive wizard over scan, plan, apply and rollback',
+  usage:
+    'go-lambda-migrate [wizard] [--source DIR]... [--target RUNTIME] [--arch ARCH] [--strategy S] [--event FILE]',
+  summary: 'interactive wizard over scan, plan, apply, benchmark and rollback',
   details:
-    'Scans, lets you pick functions, shows the plan (read-only), migrates after you confirm, and can roll back\n' +
-    'what it migrated. Needs a terminal; scripts use the other commands. With --sandbox and no --source, the\n' +
-    "demo functions' sources are used.",
-  options: [...PLAN_OPTIONS.filter((o) => o.name !== 'all'), CONCURRENCY_OPTION],
+    'Scans, lets you pick functions, shows the plan (read-only), migrates after you confirm, then can benchmark\n' +
+    'what it migrated against the go1.x original, and roll it back. Needs a terminal; scripts use the other\n' +
+    "commands. With --sandbox and no --source, the demo functions' sources are used.",
+  options: [
+    ...PLAN_OPTIONS.filter((o) => o.name !== 'all'),
+    CONCURRENCY_OPTION,
+    {
+      name: 'event',
+      type: 'string',
+      value: 'FILE',
+      description: 'JSON event for the benchmark after a migration (default {})',
+    },
+  ],
   async run(ctx: CommandContext): Promise<number> {
     const options = await planOptionsFrom(ctx);
     const concurrency = intOption(ctx.values, 'concurrency', 1, 64) ?? 4;
