@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_DIR } from '../../src/sandbox/seed.js';
@@ -33,6 +34,9 @@ describe('the wizard in a terminal, against the sandbox', () => {
 
   it('scans, plans read-only, migrates after y, benchmarks after b, rolls back after u, and quits with q', async () => {
     const before = await config('orders-api');
+    // orders-api answers an event with an orderId, and fails on {}: the benchmark's errors row tells which it got.
+    const eventFile = join(sb.dir, 'event.json');
+    await writeFile(eventFile, '{"orderId":"A-1"}');
     session = spawnInPty(
       [
         '--state-dir',
@@ -41,6 +45,8 @@ describe('the wizard in a terminal, against the sandbox', () => {
         'us-east-1',
         '--source',
         join(DEMO_DIR, 'functions'),
+        '--event',
+        eventFile,
       ],
       {
         AWS_ACCESS_KEY_ID: 'AKIDTEST',
@@ -82,6 +88,7 @@ describe('the wizard in a terminal, against the sandbox', () => {
     // On an x86_64 host the arm64 build runs through qemu, and the report says its timings are not AWS's.
     if (process.arch === 'x64') expect(bench).toMatch(/note: arm64 emulated by qemu-aarch64\S* on x86_64/);
     expect(bench).toMatch(/cold: init p50 \(ms\)\s+\d+\.\d\d/);
+    expect(bench).toMatch(/warm: errors\s+0\s+0/);
     s.press('\r');
     at = await s.waitFor(/u undo \(roll back\)/, at);
 
