@@ -14,11 +14,22 @@ export function renderPlan(plan: Plan): string {
   return out.join('\n');
 }
 
+const yesNo = (v: boolean | null) => (v === null ? '?' : v ? 'yes' : 'no');
+
+/** What inspect found in the deployed binary, on one line. */
+function binaryText(b: NonNullable<FunctionPlan['binary']>): string {
+  const lib = b.lambdaLibrary
+    ? `${b.lambdaLibrary.path.split('/').pop()} ${b.lambdaLibrary.version}`
+    : 'no Lambda library';
+  return `${b.goVersion ?? 'Go ?'}, ${lib}, Runtime API ${yesNo(b.runtimeApi)}, RPC ${yesNo(b.rpc)}, cgo ${yesNo(b.cgo)} (${b.verdict})`;
+}
+
 export function renderFunction(f: FunctionPlan): string[] {
   const head = f.blocked ? '!' : f.strategy === 'none' ? '=' : '~';
   const lines = [
     `${head} ${f.region}/${f.functionName}${f.blocked ? '  (blocked)' : f.strategy === 'none' ? '' : `  (${f.strategy}${f.source ? ` from ${f.source}` : ''})`}`,
   ];
+  if (f.binary) lines.push(`    binary:         ${binaryText(f.binary)}`);
   if (f.blocked) lines.push(`    blocked: ${f.blocked}`);
   else if (f.strategy !== 'none') {
     lines.push(

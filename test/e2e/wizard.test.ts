@@ -64,6 +64,9 @@ describe('the wizard in a terminal, against the sandbox', () => {
     s.press('\r');
     at = await s.waitFor(/Plan: 1 to migrate, 0 blocked, 0 unchanged/, at, 120_000);
     expect(s.text().slice(at - 3000)).toMatch(/runtime:\s+go1\.x -> provided\.al2023/);
+    expect(s.text().slice(at - 3000)).toMatch(
+      /binary:\s+go1\.\d+[.\d]*, aws-lambda-go v1\.41\.0, Runtime API yes, RPC yes, cgo no \(repackage-ok\)/,
+    );
     expect((await operations()).filter((o) => MUTATING.test(o))).toEqual([]);
 
     s.press('\r');
