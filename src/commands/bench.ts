@@ -7,6 +7,7 @@ import { lambdaPortFor, singleRegion } from './aws-context.js';
 import { renderBench, renderBenchCsv, renderBenchMarkdown } from '../ui/bench-text.js';
 import type { Command, CommandContext } from './command.js';
 import { confirmMutation } from './confirm.js';
+import { createBenchUndo } from '../state/bench-undo.js';
 
 /** `NAME` or `NAME:QUALIFIER` (a version number or an alias). */
 function parseTarget(raw: string, region: string): FunctionRef {
@@ -80,32 +81,49 @@ export const benchCommand: Command = {
     );
     let report: BenchReport | undefined;
     const log = (line: string) => ctx.stderr.write(`${line}\n`);
-    for await (const e of benchmark(lambda, refs, {
-      cold,
-      warm,
-      event,
-      ...(memoryMb !== undefined && { memoryMb }),
-    })) {
-      switch (e.type) {
-        case 'setup':
-          log(`${e.target}: ${e.message}`);
-          break;
-        case 'sample': {
-          const s = e.sample;
-          if (s.kind === 'cold' || e.done % 10 === 0 || e.done === e.total)
-            log(
-              `[${e.done}/${e.total}] ${s.target} ${s.kind}: ${s.durationMs.toFixed(2)} ms` +
-                `${s.initMs !== null ? `, init ${s.initMs.toFixed(2)} ms` : ''}, ${s.maxMemoryMb} MB${s.error ? `, error ${s.error}` : ''}`,
-            );
-          break;
+    // Ctrl-C stops the invocations and puts back what was changed; a second one ends at once (the undo file
+    // in the state folder then lets the next bench of the function put it back).
+    const stop = new AbortController();
+    const signals = ['SIGINT', 'SIGTERM'] as const;
+    const onSignal = () => {
+      // The next signal takes its default action: the process ends.
+      signals.forEach((sig) => process.off(sig, onSignal));
+      log('stopping: putting back the description and memory size (Ctrl-C again to quit at once)');
+      stop.abort();
+    };
+    signals.forEach((sig) => process.on(sig, onSignal));
+    try {
+      for await (const e of benchmark(lambda, refs, {
+        cold,
+        warm,
+        event,
+        signal: stop.signal,
+        undo: createBenchUndo(ctx.globals.stateDir),
+        ...(memoryMb !== undefined && { memoryMb }),
+      })) {
+        switch (e.type) {
+          case 'setup':
+            log(`${e.target}: ${e.message}`);
+            break;
+          case 'sample': {
+            const s = e.sample;
+            if (s.kind === 'cold' || e.done % 10 === 0 || e.done === e.total)
+              log(
+                `[${e.done}/${e.total}] ${s.target} ${s.kind}: ${s.durationMs.toFixed(2)} ms` +
+                  `${s.initMs !== null ? `, init ${s.initMs.toFixed(2)} ms` : ''}, ${s.maxMemoryMb} MB${s.error ? `, error ${s.error}` : ''}`,
+              );
+            break;
+          }
+          case 'warn':
+            log(`warning: ${e.message}`);
+            break;
+          case 'done':
+            report = e.report;
+            break;
         }
-        case 'warn':
-          log(`warning: ${e.message}`);
-          break;
-        case 'done':
-          report = e.report;
-          break;
       }
+    } finally {
+      signals.forEach((sig) => process.off(sig, onSignal));
     }
     const r = report!;
     if (ctx.globals.json) ctx.stdout.write(JSON.stringify(r, null, 2) + '\n');
@@ -114,6 +132,7 @@ export const benchCommand: Command = {
     else ctx.stdout.write(renderBench(r) + '\n');
     const failed = r.samples.filter((s) => s.error !== null).length;
     if (failed > 0) log(`${failed} of ${r.samples.length} invocations failed (see the errors rows).`);
+    if (stop.signal.aborted) return 130;
     return failed === 0 ? 0 : failed === r.samples.length ? 1 : 3;
   },
 };

@@ -8,6 +8,7 @@ import { rollbackMigrations } from '../core/rollback-many.js';
 import { scanFunctions } from '../core/scan.js';
 import { intOption } from '../cli/options.js';
 import { DEMO_DIR } from '../sandbox/seed.js';
+import { createBenchUndo } from '../state/bench-undo.js';
 import { createFileJournal } from '../state/journal-fs.js';
 import type { runWizard as RunWizard } from '../ui/wizard/run-wizard.js';
 import type { WizardServices } from '../ui/wizard/services.js';
@@ -38,6 +39,7 @@ export function wizardServices(
   const journal = createFileJournal(ctx.globals.stateDir);
   const journalOf = journalPath(ctx.globals.stateDir);
   const iam = iamPortFor(ctx.globals);
+  const benchUndo = createBenchUndo(ctx.globals.stateDir);
   return {
     where: whereText(ctx),
     sources,
@@ -58,7 +60,7 @@ export function wizardServices(
       applyPlan(lambda, journal, functions, { concurrency, journalPath: journalOf, signal }),
     rollback: (refs, signal) => rollbackMigrations(lambda, journal, refs, journalOf, signal),
     backupVersion: async (ref) => latestMigration(await journal.read(ref))?.backup?.version,
-    bench: (refs) => benchmark(lambda, refs, { cold: 3, warm: 10, event }),
+    bench: (refs, signal) => benchmark(lambda, refs, { cold: 3, warm: 10, event, signal, undo: benchUndo }),
   };
 }
 

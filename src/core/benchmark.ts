@@ -14,7 +14,27 @@ export interface BenchOptions {
   readonly event: Buffer;
   /** Memory size to measure at ($LATEST only; set for the run and put back after). */
   readonly memoryMb?: number;
+  /** Once aborted, no more invocations: what was changed is put back and the figures so far reported. */
+  readonly signal?: AbortSignal;
+  /** Keeps the values to put back, so that a run killed halfway is put right by the next one. */
+  readonly undo?: BenchUndo;
 }
+
+/** What the benchmark changes on $LATEST, as it was before. */
+export interface BenchOriginal {
+  readonly description: string;
+  readonly memorySize: number;
+}
+
+/** Durable storage of the values to put back, written before the first change and cleared after the last. */
+export interface BenchUndo {
+  save(ref: FunctionRef, original: BenchOriginal): Promise<void>;
+  load(ref: FunctionRef): Promise<BenchOriginal | undefined>;
+  clear(ref: FunctionRef): Promise<void>;
+}
+
+/** The mark a benchmark puts in the Description; finding it means a benchmark's change is still in place. */
+const MARK = '[go-lambda-migrate bench';
 
 /** One invocation's REPORT figures. */
 export interface Sample {
@@ -171,8 +191,16 @@ async function invokeOnce(lambda: LambdaPort, t: Prepared, event: Buffer): Promi
 }
 
 /** A new execution environment for $LATEST: a configuration change (the Description), then the wait. */
-async function recycle(lambda: LambdaPort, t: Prepared, n: number, memoryMb?: number): Promise<void> {
-  const description = `${t.config.description ? `${t.config.description} ` : ''}[go-lambda-migrate bench ${Date.now()}-${n}]`;
+async function recycle(
+  lambda: LambdaPort,
+  t: Prepared,
+  n: number,
+  memoryMb: number | undefined,
+  undo: BenchUndo | undefined,
+): Promise<void> {
+  if (!t.changed)
+    await undo?.save(t.ref, { description: t.config.description, memorySize: t.config.memorySize });
+  const description = `${t.config.description ? `${t.config.description} ` : ''}${MARK} ${Date.now()}-${n}]`;
   const after = await lambda.updateConfiguration(t.ref, {
     description: description.slice(0, 256),
     ...(memoryMb !== undefined && { memorySize: memoryMb }),
@@ -185,7 +213,7 @@ async function recycle(lambda: LambdaPort, t: Prepared, n: number, memoryMb?: nu
 }
 
 /** Puts back the Description and MemorySize, unless someone else changed the function since. */
-async function restore(lambda: LambdaPort, t: Prepared): Promise<string | undefined> {
+async function restore(lambda: LambdaPort, t: Prepared, undo?: BenchUndo): Promise<string | undefined> {
   if (!t.changed) return undefined;
   try {
     await lambda.updateConfiguration(t.ref, {
@@ -194,10 +222,32 @@ async function restore(lambda: LambdaPort, t: Prepared): Promise<string | undefi
       revisionId: t.lastRevision,
     });
     await lambda.waitUntilUpdated(t.ref);
+    await undo?.clear(t.ref);
     return undefined;
   } catch (e) {
-    return `could not put back ${t.label}'s description and memory size (${(e as Error).message}); they were "${t.config.description}" and ${t.config.memorySize} MB.`;
+    return `could not put back ${t.label}'s description and memory size (${(e as Error).message}); they were "${t.config.description}" and ${t.config.memorySize} MB${undo ? ', and the next bench of it puts them back' : ''}.`;
   }
+}
+
+/** Puts back what an earlier, interrupted benchmark left on $LATEST (its mark still in the Description). */
+async function recover(
+  lambda: LambdaPort,
+  ref: FunctionRef,
+  config: FunctionConfig,
+  undo: BenchUndo,
+): Promise<{ config: FunctionConfig; message?: string }> {
+  const left = await undo.load(ref);
+  if (!left) return { config };
+  if (config.description.includes(MARK)) {
+    await lambda.updateConfiguration(ref, { ...left, revisionId: config.revisionId });
+    await lambda.waitUntilUpdated(ref);
+    config = await lambda.getConfiguration(ref);
+  }
+  await undo.clear(ref);
+  return {
+    config,
+    message: `${label(ref)}: an interrupted benchmark had left its description and memory size changed; they are back to "${left.description}" and ${left.memorySize} MB.`,
+  };
 }
 
 /**
@@ -216,7 +266,15 @@ export async function* benchmark(
   const samples: Sample[] = [];
   const targets: Prepared[] = [];
   for (const ref of refs) {
-    const config = await lambda.getConfiguration(ref);
+    let config = await lambda.getConfiguration(ref);
+    if (options.undo && unqualified(ref)) {
+      const recovered = await recover(lambda, ref, config, options.undo);
+      config = recovered.config;
+      if (recovered.message) {
+        warnings.push(recovered.message);
+        yield { type: 'warn', message: recovered.message };
+      }
+    }
     if (!config.runtime) {
       throw new UserError(`${label(ref)} is a container image function; bench measures zip functions.`);
     }
@@ -238,7 +296,8 @@ export async function* benchmark(
   try {
     for (let i = 0; i < options.cold; i++) {
       for (const t of targets) {
-        if (unqualified(t.ref)) await recycle(lambda, t, i, options.memoryMb);
+        if (options.signal?.aborted) break;
+        if (unqualified(t.ref)) await recycle(lambda, t, i, options.memoryMb, options.undo);
         const s = await invokeOnce(lambda, t, options.event);
         const sample: Sample = { ...s, kind: s.initMs !== null ? 'cold' : 'warm' };
         if (sample.kind === 'warm' && i === 0) {
@@ -254,6 +313,7 @@ export async function* benchmark(
     }
     for (let i = 0; i < options.warm; i++) {
       for (const t of targets) {
+        if (options.signal?.aborted) break;
         const s = await invokeOnce(lambda, t, options.event);
         const sample: Sample = { ...s, kind: s.initMs !== null ? 'cold' : 'warm' };
         samples.push(sample);
@@ -265,13 +325,15 @@ export async function* benchmark(
   }
   const restoreProblems: string[] = [];
   for (const t of targets) {
-    const problem = await restore(lambda, t);
+    const problem = await restore(lambda, t, options.undo);
     if (problem) restoreProblems.push(problem);
   }
   if (failure) {
     if (restoreProblems.length > 0) failure.message += `; also: ${restoreProblems.join(' ')}`;
     throw failure;
   }
+  if (options.signal?.aborted)
+    restoreProblems.unshift(`interrupted after ${samples.length} of ${total} invocations.`);
   for (const message of restoreProblems) {
     warnings.push(message);
     yield { type: 'warn', message };

@@ -1,9 +1,10 @@
+import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BenchReport } from '../../src/core/benchmark.js';
 import { aws } from '../helpers/awscli.js';
-import { runCli, startWitnessedSandbox, type WitnessedSandbox } from '../helpers/cli.js';
+import { CLI, runCli, startWitnessedSandbox, type WitnessedSandbox } from '../helpers/cli.js';
 
 const FN = 'sample-lambda-amd64';
 
@@ -106,5 +107,82 @@ describe('bench against the sandbox', () => {
     expect(event.code).toBe(1);
     expect(event.stderr).toMatch(/cannot read the event/);
     expect((await config()).RevisionId).toBe(revision);
+  }, 120_000);
+});
+
+describe('bench interrupted', () => {
+  let sb: WitnessedSandbox;
+  const env = { ...process.env, AWS_ACCESS_KEY_ID: 'AKIDTEST', AWS_SECRET_ACCESS_KEY: 'x' };
+  const args = () => [
+    '--endpoint-url',
+    sb.proc.url,
+    '--region',
+    'us-east-1',
+    '--state-dir',
+    join(sb.dir, 'state'),
+  ];
+  const config = async () =>
+    (await aws(sb.proc.url, 'us-east-1', ['get-function-configuration', '--function-name', FN])).json as {
+      Description: string;
+      MemorySize: number;
+    };
+  /** Starts bench with many cold starts and sends `signal` once a few invocations are done. */
+  async function interrupted(
+    signal: NodeJS.Signals,
+  ): Promise<{ code: number | null; stderr: string; stdout: string }> {
+    const child = spawn(
+      process.execPath,
+      [CLI, ...args(), 'bench', FN, '--memory', '512', '--cold', '50', '--warm', '0', '--yes', '--json'],
+      { env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const sent = new Promise<void>((resolve) =>
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        if (/\[3\/50\]/.test(stderr) && child.signalCode === null && !child.killed) {
+          child.kill(signal);
+          resolve();
+        }
+      }),
+    );
+    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    await sent;
+    return { code, stderr, stdout };
+  }
+
+  beforeAll(async () => {
+    sb = await startWitnessedSandbox(['--update-delay-ms', '200']);
+  }, 300_000);
+  afterAll(async () => {
+    await sb?.stop();
+  });
+
+  it('Ctrl-C stops, puts the memory size and description back, and prints the figures so far', async () => {
+    const before = await config();
+    const r = await interrupted('SIGINT');
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).toMatch(/stopping: putting back the description and memory size/);
+    const report = JSON.parse(r.stdout) as BenchReport;
+    expect(report.samples.length).toBeGreaterThanOrEqual(3);
+    expect(report.samples.length).toBeLessThan(50);
+    expect(report.warnings[0]).toMatch(/^interrupted after \d+ of 50 invocations\.$/);
+    expect(await config()).toMatchObject({ Description: before.Description, MemorySize: before.MemorySize });
+  }, 120_000);
+
+  it('killed outright, it leaves its undo file, and the next bench puts the function back first', async () => {
+    const before = await config();
+    const r = await interrupted('SIGKILL');
+    expect(r.code).toBeNull();
+    const left = await config();
+    expect(left.MemorySize).toBe(512);
+    expect(left.Description).toMatch(/\[go-lambda-migrate bench \d+-\d+\]$/);
+    const next = await runCli([...args(), 'bench', FN, '--cold', '0', '--warm', '1', '--yes'], { env });
+    expect(next.code, next.stderr).toBe(0);
+    expect(next.stderr).toContain(
+      `${FN}: an interrupted benchmark had left its description and memory size changed; they are back to "${before.Description}" and ${before.MemorySize} MB.`,
+    );
+    expect(await config()).toMatchObject({ Description: before.Description, MemorySize: before.MemorySize });
   }, 120_000);
 });

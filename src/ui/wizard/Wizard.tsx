@@ -145,7 +145,7 @@ export function Wizard({
           }
           try {
             const both = [t.ref, ...(t.version ? [{ ...t.ref, qualifier: t.version }] : [])];
-            for await (const event of services.bench(both))
+            for await (const event of services.bench(both, controller.signal))
               dispatch({ type: 'bench-event', key: t.key, event });
           } catch (e) {
             dispatch({ type: 'bench-failed', key: t.key, message: errorText(e).message });

@@ -39,6 +39,6 @@ export interface WizardServices {
   rollback(refs: readonly FunctionRef[], signal: AbortSignal): AsyncIterable<ApplyEvent | RollbackDone>;
   /** The published version apply made of a function's original code, if it made one. */
   backupVersion(ref: FunctionRef): Promise<string | undefined>;
-  /** Benchmarks `refs` side by side (the first against the second). */
-  bench(refs: readonly FunctionRef[]): AsyncIterable<BenchEvent>;
+  /** Benchmarks `refs` side by side (the first against the second); `signal` stops it, putting back what it changed. */
+  bench(refs: readonly FunctionRef[], signal: AbortSignal): AsyncIterable<BenchEvent>;
 }
