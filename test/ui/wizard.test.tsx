@@ -141,6 +141,20 @@ function show(services: WizardServices) {
   return { ...app, outcome: () => outcome };
 }
 
+/** The wizard with one function, through plan and a migration that succeeds, on its results screen. */
+async function migratedOne(name: string) {
+  const { services, step } = fakeServices([candidate('eu-west-1', name)]);
+  step.open();
+  const app = show(services);
+  await until(app.lastFrame, /1 selected/);
+  app.stdin.write('\r');
+  await until(app.lastFrame, /Plan: 1 to migrate/);
+  app.stdin.write('\r');
+  app.stdin.write('y');
+  await until(app.lastFrame, /Migration finished: 1 migrated/);
+  return app;
+}
+
 describe('the wizard', () => {
   it('selects go1.x candidates to start with; space, a, t, x and s change the selection and choices', async () => {
     const { services } = fakeServices([
@@ -218,15 +232,7 @@ describe('the wizard', () => {
   });
 
   it('an error in the work shows its message and hint, and the wizard can scan again', async () => {
-    const { services, step } = fakeServices([candidate('eu-west-1', 'a')]);
-    step.open();
-    const app = show(services);
-    await until(app.lastFrame, /1 selected/);
-    app.stdin.write('\r');
-    await until(app.lastFrame, /Plan: 1 to migrate/);
-    app.stdin.write('\r');
-    app.stdin.write('y');
-    await until(app.lastFrame, /Migration finished: 1 migrated/);
+    const app = await migratedOne('a');
     app.stdin.write('u');
     await until(app.lastFrame, /Roll back the 1 migrated function/);
     app.stdin.write('y');
@@ -238,14 +244,7 @@ describe('the wizard', () => {
   });
 
   it('after a migration, b and y benchmark each function against its backup version; enter goes back', async () => {
-    const { services, step } = fakeServices([candidate('eu-west-1', 'orders')]);
-    step.open();
-    const app = show(services);
-    await until(app.lastFrame, /1 selected/);
-    app.stdin.write('\r');
-    await until(app.lastFrame, /Plan: 1 to migrate/);
-    app.stdin.write('\r');
-    app.stdin.write('y');
+    const app = await migratedOne('orders');
     await until(app.lastFrame, /b benchmark against the go1\.x backup · u undo/);
     app.stdin.write('b');
     await until(app.lastFrame, /Benchmark the 1 migrated function on a fake against the go1\.x backup/);
