@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { applyPlan } from '../core/apply.js';
 import { benchmark } from '../core/benchmark.js';
+import { migrationHistory } from '../core/history.js';
 import { latestMigration } from '../core/journal.js';
 import { bundledLifecycle, isoDay } from '../core/lifecycle.js';
 import { planMigration } from '../core/plan.js';
@@ -59,6 +60,7 @@ export function wizardServices(
     apply: (functions, signal) =>
       applyPlan(lambda, journal, functions, { concurrency, journalPath: journalOf, signal }),
     rollback: (refs, signal) => rollbackMigrations(lambda, journal, refs, journalOf, signal),
+    history: () => migrationHistory(journal, journalOf),
     backupVersion: async (ref) => latestMigration(await journal.read(ref))?.backup?.version,
     bench: (refs, signal) => benchmark(lambda, refs, { cold: 3, warm: 10, event, signal, undo: benchUndo }),
   };

@@ -107,6 +107,15 @@ describe('the wizard in a terminal, against the sandbox', () => {
       before.CodeSha256,
     ]);
 
+    // Back to the list (scan again), then the journal's history: the migration is there, rolled back.
+    s.press('r');
+    at = await s.waitFor(/2 candidates/, at);
+    s.press('h');
+    at = await s.waitFor(/Migrations recorded in .* \(1\), 0 selected/, at);
+    expect(s.text().slice(at - 1500)).toMatch(
+      /us-east-1\/orders-api \S+ go1\.x x86_64 → provided\.al2023 arm64 \(rebuild\): rolled back \(restored\); backup version \d+/,
+    );
+
     s.press('q');
     expect(await s.exited).toBe(0);
   }, 300_000);

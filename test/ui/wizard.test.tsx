@@ -108,6 +108,29 @@ function fakeServices(candidates: Candidate[], step = gate(), planning?: Promise
       }
       yield { type: 'done', results };
     },
+    history: () =>
+      Promise.resolve(
+        candidates.map((c) => ({
+          functionName: c.functionName,
+          region: c.region,
+          migration: 'm1',
+          startedAt: '2026-11-20T10:00:00.000Z',
+          endedAt: '2026-11-20T10:01:00.000Z',
+          from: {
+            runtime: 'go1.x',
+            handler: c.functionName,
+            architecture: 'x86_64' as const,
+            codeSha256: 'x',
+            revisionId: 'r',
+          },
+          to: { runtime: 'provided.al2023', handler: 'bootstrap', architecture: 'arm64' as const },
+          strategy: 'rebuild',
+          state: 'migrated',
+          message: null,
+          backup: { path: '/state/backups/x.zip', sha256: 'x', size: 1, version: '7' },
+          journal: 'j',
+        })),
+      ),
     backupVersion: () => Promise.resolve('1'),
     bench: (refs) => benchmark(fakeBenchPort().port, refs, { cold: 1, warm: 2, event: Buffer.from('{}') }),
     // eslint-disable-next-line require-yield
@@ -275,6 +298,37 @@ describe('the wizard', () => {
     expect(frame).toMatch(/… and 14 more/);
     done.open();
     await until(app.lastFrame, /Plan: 30 to migrate/);
+    app.unmount();
+  });
+
+  it('h lists the journaled migrations; a selected one can be benchmarked, then esc goes back to the list', async () => {
+    const { services } = fakeServices([candidate('eu-west-1', 'orders'), candidate('eu-west-1', 'billing')]);
+    const app = show(services);
+    await until(app.lastFrame, /2 candidates/);
+    app.stdin.write('h');
+    let frame = await until(app.lastFrame, /Migrations recorded in \/state \(2\), 0 selected/);
+    expect(frame).toMatch(
+      /› \[ \] eu-west-1\/orders 2026-11-20T10:00 go1\.x x86_64 → provided\.al2023 arm64 \(rebuild\): migrated;\s+backup version 7/,
+    );
+    expect(frame).not.toMatch(/u roll back/);
+    app.stdin.write(' ');
+    await until(app.lastFrame, /1 selected[\s\S]*b benchmark · u roll back · esc back/);
+    app.stdin.write('b');
+    await until(app.lastFrame, /Benchmark the 1 selected function on a fake/);
+    app.stdin.write('y');
+    frame = await until(app.lastFrame, /enter back to the results/);
+    expect(frame).toMatch(/eu-west-1\/orders against orders:1/);
+    app.stdin.write('\r');
+    await until(app.lastFrame, /Migrations recorded in \/state \(2\), 1 selected/);
+    app.stdin.write('\x1b');
+    await until(app.lastFrame, /2 candidates, 2 selected/);
+    app.unmount();
+  });
+
+  it('r on the results scans again', async () => {
+    const app = await migratedOne('a');
+    app.stdin.write('r');
+    await until(app.lastFrame, /1 candidate, 1 selected/);
     app.unmount();
   });
 

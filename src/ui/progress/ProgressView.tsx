@@ -7,7 +7,7 @@ const COLORS = { migrated: 'green', 'rolled-back': 'yellow', failed: 'red', skip
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 
-function FinishedRow({ row, color }: { row: Row; color: boolean }): ReactElement {
+export function FinishedRow({ row, color }: { row: Row; color: boolean }): ReactElement {
   const r = row.result!;
   const tint = color ? COLORS[r.status] : undefined;
   return (
@@ -27,11 +27,8 @@ function FinishedRow({ row, color }: { row: Row; color: boolean }): ReactElement
   );
 }
 
-/**
- * A row per function (no colours when `color` is false: --no-color, NO_COLOR): finished rows are written once (Static); rows still working re-render with a spinner,
- * their current step and elapsed time.
- */
-export function ProgressView({
+/** The rows still working: a spinner, the current step, elapsed time and warnings. */
+export function LiveRows({
   state,
   title,
   color = true,
@@ -42,28 +39,46 @@ export function ProgressView({
 }): ReactElement {
   const frame = FRAMES[Math.floor(state.now / 100) % FRAMES.length];
   return (
+    <Box flexDirection="column">
+      {state.live.length > 0 && <Text dimColor={color}>{title}</Text>}
+      {state.live.map((row) => (
+        <Box key={row.key} flexDirection="column">
+          <Text>
+            <Text color={color ? 'cyan' : undefined}>{frame} </Text>
+            <Text bold>{row.label}</Text>
+            <Text> {row.step}</Text>
+            <Text dimColor={color}> {seconds(state.now - row.startedAt)}</Text>
+          </Text>
+          {row.warnings.map((w, i) => (
+            <Text key={i} color={color ? 'yellow' : undefined}>
+              {'  '}warning: {w}
+            </Text>
+          ))}
+        </Box>
+      ))}
+    </Box>
+  );
+}
+
+/**
+ * A row per function (no colours when `color` is false: --no-color, NO_COLOR): finished rows are written once
+ * (Static); rows still working re-render with a spinner, their current step and elapsed time.
+ */
+export function ProgressView({
+  state,
+  title,
+  color = true,
+}: {
+  state: ProgressState;
+  title: string;
+  color?: boolean;
+}): ReactElement {
+  return (
     <>
       <Static items={state.finished.map((row) => ({ row, id: row.key }))}>
         {({ row, id }) => <FinishedRow key={id} row={row} color={color} />}
       </Static>
-      <Box flexDirection="column">
-        {state.live.length > 0 && <Text dimColor={color}>{title}</Text>}
-        {state.live.map((row) => (
-          <Box key={row.key} flexDirection="column">
-            <Text>
-              <Text color={color ? 'cyan' : undefined}>{frame} </Text>
-              <Text bold>{row.label}</Text>
-              <Text> {row.step}</Text>
-              <Text dimColor={color}> {seconds(state.now - row.startedAt)}</Text>
-            </Text>
-            {row.warnings.map((w, i) => (
-              <Text key={i} color={color ? 'yellow' : undefined}>
-                {'  '}warning: {w}
-              </Text>
-            ))}
-          </Box>
-        ))}
-      </Box>
+      <LiveRows state={state} title={title} color={color} />
     </>
   );
 }

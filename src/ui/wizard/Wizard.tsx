@@ -1,10 +1,11 @@
-import { Box, Text, useApp, useInput, useStdout } from 'ink';
+import { Box, Static, Text, useApp, useInput, useStdout } from 'ink';
+import { FinishedRow } from '../progress/ProgressView.js';
 import { useCallback, useEffect, useReducer, useRef, type ReactElement } from 'react';
 import type { ApplyEvent, ApplyResult } from '../../core/apply.js';
 import type { FunctionRef } from '../../core/ports.js';
 import { UserError } from '../../errors.js';
 import { PlanningScreen, planLines, ReviewScreen, ScanningScreen, SelectScreen } from './choose-screens.js';
-import { bindingsFor, hintLine, keyName, type Intent } from './keys.js';
+import { bindingsFor, charName, hintLine, keyName, type Intent } from './keys.js';
 import type { WizardChoices, WizardServices } from './services.js';
 import {
   changing,
@@ -14,7 +15,8 @@ import {
   type WizardAction,
   type WizardState,
 } from './state.js';
-import { BenchScreen, DoneScreen, FailedScreen, WorkScreen } from './work-screens.js';
+import { HistoryScreen } from './history-screen.js';
+import { BenchResult, BenchScreen, DoneScreen, FailedScreen, WorkScreen } from './work-screens.js';
 
 type WorkStream = AsyncIterable<ApplyEvent | { type: 'done'; results: ApplyResult[]; stopped?: boolean }>;
 
@@ -57,7 +59,6 @@ export function Wizard({
   const [state, dispatchToReact] = useReducer(wizardReducer, choices, initialWizard);
   const { exit } = useApp();
   const { stdout } = useStdout();
-  const busy = useRef(false);
   const abort = useRef<AbortController | undefined>(undefined);
   // The state after every action dispatched so far, ahead of React's next render: keys typed faster than a
   // frame must meet the screen their earlier keys led to (Enter then y confirms the plan just shown).
@@ -67,46 +68,43 @@ export function Wizard({
     dispatchToReact(action);
   }, []);
 
+  // Work runs one job after another. A job's first screen change is dispatched before it is queued, so a
+  // key pressed twice cannot start it twice, and a key pressed while the last job winds down is not lost.
+  const queue = useRef<Promise<void>>(Promise.resolve());
   const run = useCallback(
-    async (work: () => Promise<void>) => {
-      if (busy.current) return;
-      busy.current = true;
-      try {
-        await work();
-      } catch (e) {
-        dispatch({ type: 'failed', ...errorText(e) });
-      } finally {
-        busy.current = false;
-      }
+    (work: () => Promise<void>) => {
+      queue.current = queue.current.then(() =>
+        work().catch((e: unknown) => dispatch({ type: 'failed', ...errorText(e) })),
+      );
+      return queue.current;
     },
     [dispatch],
   );
 
-  const scan = useCallback(
-    () =>
-      run(async () => {
-        dispatch({ type: 'scan-start', regions: 0 });
-        const regions = await services.regions();
-        dispatch({ type: 'scan-start', regions: regions.length });
-        for await (const event of services.scan(regions)) dispatch({ type: 'scan-event', event });
-      }),
-    [run, services, dispatch],
-  );
+  const scan = useCallback(() => {
+    dispatch({ type: 'scan-start', regions: 0 });
+    return run(async () => {
+      const regions = await services.regions();
+      dispatch({ type: 'scan-start', regions: regions.length });
+      for await (const event of services.scan(regions)) dispatch({ type: 'scan-event', event });
+    });
+  }, [run, services, dispatch]);
 
-  const plan = (refs: FunctionRef[]) =>
-    run(async () => {
-      dispatch({ type: 'plan-start', refs });
+  const plan = (refs: FunctionRef[]) => {
+    dispatch({ type: 'plan-start', refs });
+    return run(async () => {
       for await (const e of services.plan(refs, latest.current.choices)) {
         if (e.type === 'done') dispatch({ type: 'plan-done', plan: e.plan });
         else dispatch({ type: 'plan-event', event: e });
       }
     });
+  };
 
-  const work = (what: 'migration' | 'rollback', stream: (signal: AbortSignal) => WorkStream) =>
-    run(async () => {
-      const controller = new AbortController();
-      abort.current = controller;
-      dispatch({ type: 'work-start', what, at: Date.now() });
+  const work = (what: 'migration' | 'rollback', stream: (signal: AbortSignal) => WorkStream) => {
+    const controller = new AbortController();
+    abort.current = controller;
+    dispatch({ type: 'work-start', what, at: Date.now() });
+    return run(async () => {
       const timer = setInterval(() => dispatch({ type: 'tick', at: Date.now() }), 100);
       try {
         for await (const e of stream(controller.signal)) {
@@ -116,15 +114,17 @@ export function Wizard({
         }
       } finally {
         clearInterval(timer);
-        abort.current = undefined;
+        if (abort.current === controller) abort.current = undefined;
       }
     });
+  };
 
   /** Benchmarks each function against its go1.x backup version, one after another. */
-  const bench = (refs: FunctionRef[]) =>
-    run(async () => {
-      const controller = new AbortController();
-      abort.current = controller;
+  const bench = (refs: FunctionRef[]) => {
+    const controller = new AbortController();
+    abort.current = controller;
+    dispatch({ type: 'confirm', open: false });
+    return run(async () => {
       const targets = await Promise.all(
         refs.map(async (ref) => {
           const version = await services.backupVersion(ref);
@@ -152,9 +152,10 @@ export function Wizard({
           }
         }
       } finally {
-        abort.current = undefined;
+        if (abort.current === controller) abort.current = undefined;
       }
     });
+  };
 
   useEffect(() => {
     void scan();
@@ -166,6 +167,8 @@ export function Wizard({
   });
 
   function quit(): void {
+    // Work queued but not begun (a benchmark resolving its versions) must not start once the wizard is gone.
+    abort.current?.abort();
     const s = latest.current.screen;
     // A rolled-back function is a failure of a migration, and the success of a rollback.
     const bad =
@@ -213,16 +216,22 @@ export function Wizard({
         return dispatch({ type: 'confirm', open: true, what: 'bench' });
       case 'results':
         return dispatch({ type: 'back-to-results' });
+      case 'history':
+        void run(async () => dispatch({ type: 'history-open', rows: await services.history() }));
+        return;
       case 'no':
         return dispatch({ type: 'confirm', open: false });
       case 'yes':
         if (s.kind === 'review') {
           const functions = changing(s.plan);
           void work('migration', (signal) => services.apply(functions, signal));
-        } else if (s.kind === 'done') {
-          const refs = s.results
-            .filter((r) => r.status === 'migrated')
-            .map((r) => ({ region: r.region, name: r.functionName }));
+        } else if (s.kind === 'done' || s.kind === 'history') {
+          const refs =
+            s.kind === 'history'
+              ? selectedRefs(s)
+              : s.results
+                  .filter((r) => r.status === 'migrated')
+                  .map((r) => ({ region: r.region, name: r.functionName }));
           if (s.confirming === 'bench') void bench(refs);
           else void work('rollback', (signal) => services.rollback(refs, signal));
         }
@@ -241,9 +250,10 @@ export function Wizard({
       return;
     }
     // Keys typed faster than a frame arrive together: each is a key of its own (for the screen on show).
-    const names = input.length > 1 && !key.ctrl && !key.meta ? [...input] : [keyName(input, key)];
+    const names =
+      input.length > 1 && !key.ctrl && !key.meta ? [...input].map(charName) : [keyName(input, key)];
     for (const name of names) {
-      const binding = bindingsFor(latest.current).find((b) => b.keys.includes(name === ' ' ? 'space' : name));
+      const binding = bindingsFor(latest.current).find((b) => b.keys.includes(name));
       if (binding) onIntent(binding.intent);
     }
   });
@@ -252,32 +262,52 @@ export function Wizard({
   const rows = listRows(stdout.rows);
   const c = state.choices;
   return (
-    <Box flexDirection="column">
-      <Text bold color={color ? 'cyan' : undefined}>
-        go-lambda-migrate · {services.where}
-      </Text>
-      <Text dimColor={color}>
-        target {c.target} · arch {c.arch} · strategy {c.strategy} · sources:{' '}
-        {services.sources.length > 0 ? services.sources.join(', ') : 'none (pass --source DIR to rebuild)'}
-      </Text>
-      {state.regionErrors.map((e) => (
-        <Text key={e.region} color={color ? 'yellow' : undefined}>
-          warning: {e.region} could not be scanned: {e.message}
+    <>
+      <Static items={[...state.printed]}>
+        {(p) =>
+          p.kind === 'row' ? (
+            <FinishedRow key={p.id} row={p.row} color={color} />
+          ) : (
+            <BenchResult key={p.id} row={p.row} color={color} />
+          )
+        }
+      </Static>
+      <Box flexDirection="column">
+        <Text bold color={color ? 'cyan' : undefined}>
+          go-lambda-migrate · {services.where}
         </Text>
-      ))}
-      {s.kind === 'scanning' && <ScanningScreen screen={s} />}
-      {s.kind === 'select' && <SelectScreen screen={s} rows={rows} color={color} />}
-      {s.kind === 'planning' && <PlanningScreen screen={s} rows={rows} color={color} />}
-      {s.kind === 'review' && <ReviewScreen screen={s} rows={rows} where={services.where} color={color} />}
-      {(s.kind === 'applying' || s.kind === 'rolling-back') && (
-        <WorkScreen screen={s} quitting={state.quitting} color={color} />
-      )}
-      {s.kind === 'done' && (
-        <DoneScreen screen={s} where={services.where} stateDir={services.stateDir} color={color} />
-      )}
-      {s.kind === 'benchmarking' && <BenchScreen screen={s} color={color} />}
-      {s.kind === 'failed' && <FailedScreen screen={s} color={color} />}
-      <Text dimColor={color}>{hintLine(bindingsFor(state))}</Text>
-    </Box>
+        <Text dimColor={color}>
+          target {c.target} · arch {c.arch} · strategy {c.strategy} · sources:{' '}
+          {services.sources.length > 0 ? services.sources.join(', ') : 'none (pass --source DIR to rebuild)'}
+        </Text>
+        {state.regionErrors.map((e) => (
+          <Text key={e.region} color={color ? 'yellow' : undefined}>
+            warning: {e.region} could not be scanned: {e.message}
+          </Text>
+        ))}
+        {s.kind === 'scanning' && <ScanningScreen screen={s} />}
+        {s.kind === 'select' && <SelectScreen screen={s} rows={rows} color={color} />}
+        {s.kind === 'planning' && <PlanningScreen screen={s} rows={rows} color={color} />}
+        {s.kind === 'review' && <ReviewScreen screen={s} rows={rows} where={services.where} color={color} />}
+        {(s.kind === 'applying' || s.kind === 'rolling-back') && (
+          <WorkScreen screen={s} quitting={state.quitting} color={color} />
+        )}
+        {s.kind === 'done' && (
+          <DoneScreen screen={s} where={services.where} stateDir={services.stateDir} color={color} />
+        )}
+        {s.kind === 'benchmarking' && <BenchScreen screen={s} color={color} />}
+        {s.kind === 'history' && (
+          <HistoryScreen
+            screen={s}
+            rows={rows}
+            where={services.where}
+            stateDir={services.stateDir}
+            color={color}
+          />
+        )}
+        {s.kind === 'failed' && <FailedScreen screen={s} color={color} />}
+        <Text dimColor={color}>{hintLine(bindingsFor(state))}</Text>
+      </Box>
+    </>
   );
 }

@@ -19,6 +19,7 @@ export type Intent =
   | 'ask-rollback'
   | 'ask-bench'
   | 'results'
+  | 'history'
   | 'yes'
   | 'no'
   | 'quit';
@@ -62,6 +63,7 @@ export function bindingsFor(state: WizardState): readonly Binding[] {
         b(['s'], 's strategy', 'strategy'),
         b(['return'], 'enter plan', 'plan'),
         b(['r'], 'r rescan', 'rescan'),
+        b(['h'], 'h history', 'history'),
         QUIT,
       ];
     case 'review':
@@ -87,6 +89,17 @@ export function bindingsFor(state: WizardState): readonly Binding[] {
         b(['r'], 'r scan again', 'rescan'),
         QUIT,
       ];
+    case 'history': {
+      if (s.confirming) return CONFIRM;
+      const some = s.selected.length > 0;
+      return [
+        ...MOVE,
+        b(['space'], 'space select', 'toggle'),
+        ...(some ? [b(['b'], 'b benchmark', 'ask-bench'), b(['u'], 'u roll back', 'ask-rollback')] : []),
+        b(['escape'], 'esc back', 'back'),
+        QUIT,
+      ];
+    }
     case 'benchmarking':
       return s.rows.every((r) => r.report || r.error)
         ? [b(['return', 'escape'], 'enter back to the results', 'results'), QUIT]
@@ -104,8 +117,15 @@ export function keyName(input: string, key: Key): string {
   if (key.pageDown) return 'pagedown';
   if (key.return) return 'return';
   if (key.escape) return 'escape';
-  if (input === ' ') return 'space';
-  return input.toLowerCase();
+  return charName(input);
+}
+
+/** A name for one character of several typed at once: Enter, Esc and space by name, others as typed. */
+export function charName(c: string): string {
+  if (c === '\r' || c === '\n') return 'return';
+  if (c === '\x1b') return 'escape';
+  if (c === ' ') return 'space';
+  return c.toLowerCase();
 }
 
 /** The hint line: the bindings that have one, joined. */

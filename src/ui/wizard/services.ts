@@ -1,5 +1,6 @@
 import type { ApplyEvent, ApplyResult } from '../../core/apply.js';
 import type { BenchEvent } from '../../core/benchmark.js';
+import type { HistoryRow } from '../../core/history.js';
 import type { Architecture } from '../../core/lifecycle.js';
 import type { Plan, PlanEvent, Strategy } from '../../core/plan.js';
 import type { FunctionPlan } from '../../core/plan.js';
@@ -37,6 +38,8 @@ export interface WizardServices {
     signal: AbortSignal,
   ): AsyncIterable<ApplyEvent | { type: 'done'; results: ApplyResult[] }>;
   rollback(refs: readonly FunctionRef[], signal: AbortSignal): AsyncIterable<ApplyEvent | RollbackDone>;
+  /** Every function's latest journaled migration. */
+  history(): Promise<HistoryRow[]>;
   /** The published version apply made of a function's original code, if it made one. */
   backupVersion(ref: FunctionRef): Promise<string | undefined>;
   /** Benchmarks `refs` side by side (the first against the second); `signal` stops it, putting back what it changed. */

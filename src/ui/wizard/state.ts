@@ -1,9 +1,10 @@
 import type { ApplyEvent, ApplyResult } from '../../core/apply.js';
 import type { BenchEvent, BenchReport } from '../../core/benchmark.js';
+import type { HistoryRow } from '../../core/history.js';
 import type { FunctionPlan, Plan, PlanEvent } from '../../core/plan.js';
 import type { FunctionRef } from '../../core/ports.js';
 import type { Candidate, ScanEvent } from '../../core/scan.js';
-import { initialProgress, progressReducer, type ProgressState } from '../progress/state.js';
+import { initialProgress, progressReducer, type ProgressState, type Row } from '../progress/state.js';
 import type { WizardChoices } from './services.js';
 
 /** One function being planned. */
@@ -49,6 +50,13 @@ export type Screen =
       readonly confirming: false | 'rollback' | 'bench';
     }
   | { readonly kind: 'benchmarking'; readonly rows: readonly BenchRow[] }
+  | {
+      readonly kind: 'history';
+      readonly rows: readonly HistoryRow[];
+      readonly cursor: number;
+      readonly selected: readonly string[];
+      readonly confirming: false | 'rollback' | 'bench';
+    }
   | { readonly kind: 'rolling-back'; readonly progress: ProgressState }
   | { readonly kind: 'failed'; readonly message: string; readonly hint: string | undefined };
 
@@ -61,11 +69,22 @@ export interface WizardState {
   readonly quitting: boolean;
   /** The select screen as it was when planning started, to go back to from the review. */
   readonly lastSelect: SelectScreen | undefined;
-  /** The results screen as it was when a benchmark started, to go back to. */
-  readonly lastDone: DoneScreen | undefined;
+  /** The results or history screen a benchmark started from, to go back to. */
+  readonly returnTo: DoneScreen | HistoryScreen | undefined;
+  /**
+   * What has been written above the screen for good, in order: finished functions of a migration or
+   * rollback, finished benchmarks. One <Static> for the wizard's whole life shows it (Ink keeps one).
+   */
+  readonly printed: readonly Printed[];
 }
 
+/** A finished piece of work, written once above the live screen. */
+export type Printed =
+  | { readonly id: number; readonly kind: 'row'; readonly row: Row }
+  | { readonly id: number; readonly kind: 'bench'; readonly row: BenchRow };
+
 export type DoneScreen = Extract<Screen, { kind: 'done' }>;
+export type HistoryScreen = Extract<Screen, { kind: 'history' }>;
 
 export type SelectScreen = Extract<Screen, { kind: 'select' }>;
 
@@ -88,6 +107,7 @@ export type WizardAction =
   | { readonly type: 'bench-event'; readonly key: string; readonly event: BenchEvent }
   | { readonly type: 'bench-failed'; readonly key: string; readonly message: string }
   | { readonly type: 'back-to-results' }
+  | { readonly type: 'history-open'; readonly rows: readonly HistoryRow[] }
   | { readonly type: 'work-start'; readonly what: 'migration' | 'rollback'; readonly at: number }
   | { readonly type: 'work-event'; readonly event: ApplyEvent; readonly at: number }
   | { readonly type: 'tick'; readonly at: number }
@@ -117,12 +137,23 @@ export const initialWizard = (choices: WizardChoices): WizardState => ({
   regionErrors: [],
   quitting: false,
   lastSelect: undefined,
-  lastDone: undefined,
+  returnTo: undefined,
+  printed: [],
 });
 
-/** The functions ticked on the select screen, in list order. */
-export function selectedRefs(screen: SelectScreen): FunctionRef[] {
-  return screen.candidates
+type Unnumbered =
+  { readonly kind: 'row'; readonly row: Row } | { readonly kind: 'bench'; readonly row: BenchRow };
+
+/** The printed list with `items` appended, numbered in order. */
+const print = (state: WizardState, items: readonly Unnumbered[]): readonly Printed[] =>
+  items.length === 0
+    ? state.printed
+    : [...state.printed, ...items.map((p, i): Printed => ({ ...p, id: state.printed.length + i }))];
+
+/** The functions ticked on the select or history screen, in list order. */
+export function selectedRefs(screen: SelectScreen | HistoryScreen): FunctionRef[] {
+  const items = screen.kind === 'select' ? screen.candidates : screen.rows;
+  return items
     .filter((c) => screen.selected.includes(keyOfCandidate(c)))
     .map((c) => ({ region: c.region, name: c.functionName }));
 }
@@ -191,18 +222,27 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
       };
     case 'scan-event':
       return onScan(state, action.event);
-    case 'move':
-      if (s.kind !== 'select' || s.candidates.length === 0) return state;
+    case 'move': {
+      const count = s.kind === 'select' ? s.candidates.length : s.kind === 'history' ? s.rows.length : 0;
+      if ((s.kind !== 'select' && s.kind !== 'history') || count === 0) return state;
       return {
         ...state,
-        screen: { ...s, cursor: Math.min(s.candidates.length - 1, Math.max(0, s.cursor + action.delta)) },
+        screen: { ...s, cursor: Math.min(count - 1, Math.max(0, s.cursor + action.delta)) },
       };
+    }
     case 'toggle': {
-      if (s.kind !== 'select' || s.candidates.length === 0) return state;
-      const key = keyOfCandidate(s.candidates[s.cursor]!);
+      const items = s.kind === 'select' ? s.candidates : s.kind === 'history' ? s.rows : [];
+      if ((s.kind !== 'select' && s.kind !== 'history') || items.length === 0) return state;
+      const key = keyOfCandidate(items[s.cursor]!);
       const selected = s.selected.includes(key) ? s.selected.filter((k) => k !== key) : [...s.selected, key];
       return { ...state, screen: { ...s, selected } };
     }
+    case 'history-open':
+      return {
+        ...state,
+        lastSelect: s.kind === 'select' ? s : state.lastSelect,
+        screen: { kind: 'history', rows: action.rows, cursor: 0, selected: [], confirming: false },
+      };
     case 'toggle-all': {
       if (s.kind !== 'select') return state;
       const all = s.selected.length === s.candidates.length;
@@ -234,13 +274,13 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
       };
     case 'confirm':
       if (s.kind === 'review') return { ...state, screen: { ...s, confirming: action.open } };
-      if (s.kind === 'done')
+      if (s.kind === 'done' || s.kind === 'history')
         return { ...state, screen: { ...s, confirming: action.open ? (action.what ?? 'rollback') : false } };
       return state;
     case 'bench-start':
       return {
         ...state,
-        lastDone: s.kind === 'done' ? { ...s, confirming: false } : state.lastDone,
+        returnTo: s.kind === 'done' || s.kind === 'history' ? { ...s, confirming: false } : state.returnTo,
         screen: {
           kind: 'benchmarking',
           rows: action.targets.map((t) => ({ ...t, done: 0, total: 0 })),
@@ -263,10 +303,17 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
             return r;
         }
       });
-      return { ...state, screen: { ...s, rows } };
+      const before = s.rows.find((r) => r.key === action.key);
+      const after = rows.find((r) => r.key === action.key);
+      const finished = after && (after.report || after.error) && !(before?.report || before?.error);
+      return {
+        ...state,
+        printed: finished ? print(state, [{ kind: 'bench' as const, row: after }]) : state.printed,
+        screen: { ...s, rows },
+      };
     }
     case 'back-to-results':
-      return state.lastDone ? { ...state, screen: state.lastDone } : state;
+      return state.returnTo ? { ...state, screen: state.returnTo } : state;
     case 'work-start':
       return {
         ...state,
@@ -282,7 +329,15 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
         s.progress,
         action.type === 'tick' ? action : { type: 'event', event: action.event, at: action.at },
       );
-      return { ...state, screen: { ...s, progress } };
+      const newlyFinished = progress.finished.slice(s.progress.finished.length);
+      return {
+        ...state,
+        printed: print(
+          state,
+          newlyFinished.map((row) => ({ kind: 'row' as const, row })),
+        ),
+        screen: { ...s, progress },
+      };
     }
     case 'work-done':
       return {

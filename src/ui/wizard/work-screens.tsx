@@ -1,7 +1,7 @@
-import { Box, Static, Text } from 'ink';
+import { Box, Text } from 'ink';
 import type { ReactElement } from 'react';
 import { renderBench } from '../bench-text.js';
-import { ProgressView } from '../progress/ProgressView.js';
+import { LiveRows } from '../progress/ProgressView.js';
 import { spinnerAt, useNow } from './use-now.js';
 import type { BenchRow, Screen } from './state.js';
 
@@ -20,7 +20,7 @@ export function WorkScreen({
 }): ReactElement {
   return (
     <Box flexDirection="column">
-      <ProgressView
+      <LiveRows
         state={screen.progress}
         title={screen.kind === 'applying' ? 'migrating' : 'rolling back'}
         color={color}
@@ -92,7 +92,7 @@ export function FailedScreen({ screen, color }: { screen: Of<'failed'>; color: b
   );
 }
 
-function BenchResult({ row, color }: { row: BenchRow; color: boolean }): ReactElement {
+export function BenchResult({ row, color }: { row: BenchRow; color: boolean }): ReactElement {
   return (
     <Box flexDirection="column" marginBottom={1}>
       <Text bold>
@@ -110,27 +110,20 @@ function BenchResult({ row, color }: { row: BenchRow; color: boolean }): ReactEl
   );
 }
 
-/**
- * Each function's benchmark: finished ones are written once (Static: a few tables are taller than a
- * terminal, and redrawing them would flicker), the one running shows its progress.
- */
+/** The benchmark running now (finished ones are printed above the screen, by the wizard's one Static). */
 export function BenchScreen({ screen, color }: { screen: Of<'benchmarking'>; color: boolean }): ReactElement {
   const now = useNow();
-  const finished = screen.rows.filter((r) => r.report || r.error);
   const running = screen.rows.filter((r) => !r.report && !r.error);
   return (
-    <>
-      <Static items={finished}>{(row) => <BenchResult key={row.key} row={row} color={color} />}</Static>
-      <Box flexDirection="column">
-        {running.map((r) => (
-          <Text key={r.key}>
-            <Text color={color ? 'cyan' : undefined}>{spinnerAt(now)}</Text> <Text bold>{r.key}</Text>
-            {r.against ? ` against ${r.against}` : ''}:{' '}
-            {r.total > 0 ? `${r.done}/${r.total} invocations` : 'starting'}
-          </Text>
-        ))}
-        {running.length === 0 && <Text>Benchmarks done: the tables are above.</Text>}
-      </Box>
-    </>
+    <Box flexDirection="column">
+      {running.map((r) => (
+        <Text key={r.key}>
+          <Text color={color ? 'cyan' : undefined}>{spinnerAt(now)}</Text> <Text bold>{r.key}</Text>
+          {r.against ? ` against ${r.against}` : ''}:{' '}
+          {r.total > 0 ? `${r.done}/${r.total} invocations` : 'starting'}
+        </Text>
+      ))}
+      {running.length === 0 && <Text>Benchmarks done: the tables are above.</Text>}
+    </Box>
   );
 }

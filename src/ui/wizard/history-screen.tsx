@@ -1,0 +1,50 @@
+import { Box, Text } from 'ink';
+import type { ReactElement } from 'react';
+import { windowAround } from './choose-screens.js';
+import { keyOfCandidate, type HistoryScreen as Screen } from './state.js';
+
+/** The journaled migrations: pick some to benchmark against their backup version, or to roll back. */
+export function HistoryScreen({
+  screen,
+  rows,
+  where,
+  stateDir,
+  color,
+}: {
+  screen: Screen;
+  rows: number;
+  where: string;
+  stateDir: string;
+  color: boolean;
+}): ReactElement {
+  if (screen.rows.length === 0) return <Text>No migration is recorded in {stateDir}.</Text>;
+  const [from, to] = windowAround(screen.cursor, screen.rows.length, rows);
+  const n = screen.selected.length;
+  const functions = `${n} selected function${n === 1 ? '' : 's'}`;
+  return (
+    <Box flexDirection="column">
+      <Text>
+        Migrations recorded in {stateDir} ({screen.rows.length}), {n} selected:
+      </Text>
+      {screen.rows.slice(from, to).map((r, i) => {
+        const here = from + i === screen.cursor;
+        const ticked = screen.selected.includes(keyOfCandidate(r));
+        return (
+          <Text key={keyOfCandidate(r)} inverse={here && color} bold={here && !color}>
+            {here ? '›' : ' '} [{ticked ? 'x' : ' '}] {keyOfCandidate(r)} {r.startedAt.slice(0, 16)}{' '}
+            {r.from.runtime} {r.from.architecture} → {r.to.runtime} {r.to.architecture} ({r.strategy}):{' '}
+            {r.state}
+            {r.backup?.version ? `; backup version ${r.backup.version}` : ''}
+          </Text>
+        );
+      })}
+      {screen.confirming && (
+        <Text color={color ? 'yellow' : undefined}>
+          {screen.confirming === 'rollback'
+            ? `Roll back the ${functions} on ${where} to their recorded state before the migration? (y/n)`
+            : `Benchmark the ${functions} on ${where} against their go1.x backup version: 3 cold and 10 warm invocations each; $LATEST's description changes for each cold start and is put back. (y/n)`}
+        </Text>
+      )}
+    </Box>
+  );
+}
