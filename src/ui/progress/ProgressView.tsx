@@ -27,16 +27,15 @@ export function FinishedRow({ row, color }: { row: Row; color: boolean }): React
   );
 }
 
+/** What both views show: the progress, a title over the live rows, colours or none. */
+interface ProgressProps {
+  readonly state: ProgressState;
+  readonly title: string;
+  readonly color?: boolean;
+}
+
 /** The rows still working: a spinner, the current step, elapsed time and warnings. */
-export function LiveRows({
-  state,
-  title,
-  color = true,
-}: {
-  state: ProgressState;
-  title: string;
-  color?: boolean;
-}): ReactElement {
+export function LiveRows({ state, title, color = true }: ProgressProps): ReactElement {
   const frame = FRAMES[Math.floor(state.now / 100) % FRAMES.length];
   return (
     <Box flexDirection="column">
@@ -64,15 +63,7 @@ export function LiveRows({
  * A row per function (no colours when `color` is false: --no-color, NO_COLOR): finished rows are written once
  * (Static); rows still working re-render with a spinner, their current step and elapsed time.
  */
-export function ProgressView({
-  state,
-  title,
-  color = true,
-}: {
-  state: ProgressState;
-  title: string;
-  color?: boolean;
-}): ReactElement {
+export function ProgressView({ state, title, color = true }: ProgressProps): ReactElement {
   return (
     <>
       <Static items={state.finished.map((row) => ({ row, id: row.key }))}>
