@@ -7,14 +7,15 @@ const DECISIONS = new Set(['allowed', 'explicitDeny', 'implicitDeny']);
 
 /**
  * The IamPort over @aws-sdk/client-iam and client-sts, with the same credentials, profile and endpoint
- * override as the Lambda port (IAM is global: its calls are signed for us-east-1).
+ * override as the Lambda port (IAM is global: its calls are signed for us-east-1), and fewer retries.
  */
 export function createIamPort(options: AwsOptions & { region?: string }): IamPort {
   const common = {
     ...(options.profile && { profile: options.profile }),
     ...(options.endpointUrl && { endpoint: options.endpointUrl }),
     ...(options.staticCredentials && { credentials: options.staticCredentials }),
-    maxAttempts: options.maxAttempts ?? 8,
+    // The preflight is advisory: a few attempts, so that an unreachable IAM does not hold a plan up.
+    maxAttempts: 3,
     retryMode: options.retryMode ?? 'standard',
   };
   const iam = new IAMClient({ ...common, region: 'us-east-1' });
@@ -22,9 +23,8 @@ export function createIamPort(options: AwsOptions & { region?: string }): IamPor
   let caller: Promise<string> | undefined;
   return {
     callerArn() {
+      // Asked once per run, failure included: every function of a plan gets the same answer.
       caller ??= sts.send(new GetCallerIdentityCommand({})).then((r) => r.Arn ?? '');
-      // A failure is not cached: the next function asks again.
-      caller.catch(() => (caller = undefined));
       return caller;
     },
     async simulate(principalArn, actions, resources) {
