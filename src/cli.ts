@@ -13,6 +13,7 @@ import { rollbackCommand } from './commands/rollback.js';
 import { historyCommand } from './commands/history.js';
 import { wizardCommand } from './commands/wizard.js';
 import { benchCommand } from './commands/bench.js';
+import { promoteCommand } from './commands/promote.js';
 import { launchSandbox, sandboxCommand, sandboxOptionsFrom } from './commands/sandbox.js';
 
 const COMMANDS: readonly Command[] = [
@@ -25,6 +26,7 @@ const COMMANDS: readonly Command[] = [
   historyCommand,
   wizardCommand,
   benchCommand,
+  promoteCommand,
 ].sort((a, b) => a.name.localeCompare(b.name));
 // Options that take a value, of any command: with no command word (the wizard), `--source DIR` comes first.
 const STRING_OPTIONS = new Set(
@@ -119,7 +121,7 @@ export async function main(
     if (command.name === 'wizard' && !(io.stdinIsTTY && io.stdoutIsTTY)) {
       throw new UsageError(
         'the wizard needs an interactive terminal.',
-        'Use the non-interactive commands instead: scan, inspect, plan, apply, rollback, bench, history (see --help).',
+        'Use the non-interactive commands instead: scan, inspect, plan, apply, promote, rollback, bench, history (see --help).',
       );
     }
     // --sandbox: an embedded, seeded sandbox on a free port; every AWS call of the command goes there.

@@ -1,6 +1,8 @@
 import {
+  GetAliasCommand,
   GetFunctionCommand,
   GetFunctionConfigurationCommand,
+  UpdateAliasCommand,
   InvokeCommand,
   LambdaClient,
   PublishVersionCommand,
@@ -10,6 +12,7 @@ import {
   ListFunctionsCommand,
   paginateListVersionsByFunction,
   waitUntilFunctionUpdatedV2,
+  type AliasConfiguration,
   type FunctionConfiguration,
 } from '@aws-sdk/client-lambda';
 import type { AliasInfo, FunctionConfig, FunctionRef, FunctionWithCode, LambdaPort } from '../core/ports.js';
@@ -64,6 +67,15 @@ function toConfig(c: FunctionConfiguration, region: string): FunctionConfig {
     description: c.Description ?? '',
     state: c.State,
     lastUpdateStatus: c.LastUpdateStatus,
+  };
+}
+
+function toAlias(a: AliasConfiguration): AliasInfo {
+  return {
+    name: a.Name ?? '',
+    functionVersion: a.FunctionVersion ?? '',
+    weights: a.RoutingConfig?.AdditionalVersionWeights ?? {},
+    ...(a.RevisionId && { revisionId: a.RevisionId }),
   };
 }
 
@@ -267,6 +279,24 @@ export function createLambdaPort(options: AwsOptions = {}): LambdaPort {
         }
         return out;
       }),
+    getAlias: (ref, name) =>
+      call(`GetAlias ${name} of ${ref.name} in ${ref.region}`, async () =>
+        toAlias(await client(ref.region).send(new GetAliasCommand({ FunctionName: ref.name, Name: name }))),
+      ),
+    updateAlias: (ref, name, u) =>
+      call(`UpdateAlias ${name} of ${ref.name} in ${ref.region}`, async () =>
+        toAlias(
+          await client(ref.region).send(
+            new UpdateAliasCommand({
+              FunctionName: ref.name,
+              Name: name,
+              FunctionVersion: u.functionVersion,
+              RoutingConfig: { AdditionalVersionWeights: { ...u.weights } },
+              ...(u.revisionId && { RevisionId: u.revisionId }),
+            }),
+          ),
+        ),
+      ),
     listVersions: (ref) =>
       call(`ListVersionsByFunction ${ref.name} in ${ref.region}`, async () => {
         const out: string[] = [];

@@ -27,6 +27,8 @@ export function lambdaPortFor(globals: GlobalOptions): LambdaPort {
     waitUntilUpdated: async (ref, maxWaitSeconds) => (await port()).waitUntilUpdated(ref, maxWaitSeconds),
     invoke: async (ref, payload) => (await port()).invoke(ref, payload),
     listAliases: async (ref) => (await port()).listAliases(ref),
+    getAlias: async (ref, name) => (await port()).getAlias(ref, name),
+    updateAlias: async (ref, name, update) => (await port()).updateAlias(ref, name, update),
     listVersions: async (ref) => (await port()).listVersions(ref),
     getFunction: async (ref) => (await port()).getFunction(ref),
     downloadCode: async (location) => (await port()).downloadCode(location),

@@ -320,7 +320,7 @@ async function risksFor(
   if (versions.length > 0 || aliases.length > 0) {
     risks.push({
       level: 'info',
-      message: `${versions.length} published version(s)${aliases.length ? ` and alias(es) ${aliases.map((a) => `${a.name} → ${a.functionVersion}`).join(', ')}` : ''} keep their runtime; only $LATEST changes — publish a new version and move the aliases after checking it`,
+      message: `${versions.length} published version(s)${aliases.length ? ` and alias(es) ${aliases.map((a) => `${a.name} → ${a.functionVersion}`).join(', ')}` : ''} keep their runtime; only $LATEST changes — after checking it, move the aliases with go-lambda-migrate promote (--weight for a canary)`,
     });
   }
   const target = lifecycle.get(options.target);

@@ -78,6 +78,16 @@ export interface AliasInfo {
   readonly name: string;
   readonly functionVersion: string;
   readonly weights: Readonly<Record<string, number>>;
+  /** Present when read with GetAlias or written with UpdateAlias (the guard for the next update). */
+  readonly revisionId?: string;
+}
+
+/** What to change with UpdateAlias: the version, and the share of traffic for one extra version. */
+export interface AliasUpdate {
+  readonly functionVersion: string;
+  /** {version: share 0..1}; empty routes everything to `functionVersion`. */
+  readonly weights: Readonly<Record<string, number>>;
+  readonly revisionId?: string;
 }
 
 /** Lambda, as the tool needs it. Implemented over the SDK (src/aws) and by in-memory fakes in tests. */
@@ -101,6 +111,10 @@ export interface LambdaPort {
   invoke(ref: FunctionRef, payload: Buffer): Promise<InvokeResult>;
   /** ListAliases. */
   listAliases(ref: FunctionRef): Promise<AliasInfo[]>;
+  /** GetAlias. */
+  getAlias(ref: FunctionRef, name: string): Promise<AliasInfo>;
+  /** UpdateAlias, guarded by the alias's RevisionId when given. */
+  updateAlias(ref: FunctionRef, name: string, update: AliasUpdate): Promise<AliasInfo>;
   /** ListVersionsByFunction (numbers only, $LATEST left out). */
   listVersions(ref: FunctionRef): Promise<string[]>;
   /** GetFunction: configuration, a time-limited code URL and tags. */

@@ -44,7 +44,7 @@ describe('the command line', () => {
   it('the wizard without a terminal exits 2 and names the non-interactive commands', async () => {
     const r = await runCli([]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('scan, inspect, plan, apply, rollback');
+    expect(r.stderr).toContain('scan, inspect, plan, apply, promote, rollback');
   });
 
   it('an option value before any command word is not taken for the command (the wizard is the default)', async () => {

@@ -1,0 +1,69 @@
+import { UserError } from '../errors.js';
+import type { AliasInfo, FunctionRef, LambdaPort } from './ports.js';
+
+/** What to do with an alias. */
+export type AliasMove =
+  /** Publish $LATEST and send all the alias's traffic to it, or `weight` of it (a canary). */
+  | { readonly kind: 'latest'; readonly weight?: number }
+  /** Point the alias at a version already published (going back, for one), all traffic. */
+  | { readonly kind: 'version'; readonly version: string };
+
+/** How the alias was, and how it is. */
+export interface PromoteResult {
+  readonly alias: string;
+  readonly before: Pick<AliasInfo, 'functionVersion' | 'weights'>;
+  readonly after: Pick<AliasInfo, 'functionVersion' | 'weights'>;
+  /** The version published of $LATEST, when one was. */
+  readonly published?: string;
+}
+
+const DEPRECATED = new Set(['go1.x', 'provided', 'provided.al2']);
+
+/**
+ * Moves an alias's traffic to the migrated code: $LATEST is published (guarded by its CodeSha256 and
+ * RevisionId, so what is published is what was checked), then the alias is pointed at it, wholly or for a
+ * share of its traffic, guarded by the alias's own RevisionId. `version` points it back (or anywhere).
+ * $LATEST still on a deprecated runtime is refused: migrate it first.
+ */
+export async function promoteAlias(
+  lambda: LambdaPort,
+  ref: FunctionRef,
+  alias: string,
+  move: AliasMove,
+): Promise<PromoteResult> {
+  const current = await lambda.getAlias(ref, alias);
+  const before = { functionVersion: current.functionVersion, weights: current.weights };
+  if (move.kind === 'version') {
+    const updated = await lambda.updateAlias(ref, alias, {
+      functionVersion: move.version,
+      weights: {},
+      ...(current.revisionId && { revisionId: current.revisionId }),
+    });
+    return { alias, before, after: { functionVersion: updated.functionVersion, weights: updated.weights } };
+  }
+  const latest = await lambda.getConfiguration(ref);
+  if (!latest.runtime || DEPRECATED.has(latest.runtime)) {
+    throw new UserError(
+      `${ref.name}'s $LATEST is still on ${latest.runtime ?? 'no runtime'}: promoting it would move ${alias} to a deprecated runtime.`,
+      `Migrate it first: go-lambda-migrate apply ${ref.name}`,
+    );
+  }
+  const published = await lambda.publishVersion(ref, {
+    description: `go-lambda-migrate: ${latest.runtime} ${latest.architectures[0] ?? ''}`.trim(),
+    codeSha256: latest.codeSha256,
+    revisionId: latest.revisionId,
+  });
+  const version = published.version;
+  const canary = move.weight !== undefined && move.weight < 1 && version !== current.functionVersion;
+  const updated = await lambda.updateAlias(ref, alias, {
+    functionVersion: canary ? current.functionVersion : version,
+    weights: canary ? { [version]: move.weight } : {},
+    ...(current.revisionId && { revisionId: current.revisionId }),
+  });
+  return {
+    alias,
+    before,
+    after: { functionVersion: updated.functionVersion, weights: updated.weights },
+    published: version,
+  };
+}
