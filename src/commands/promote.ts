@@ -1,16 +1,9 @@
 import { numberOption } from '../cli/options.js';
-import { promoteAlias, type AliasMove } from '../core/promote.js';
+import { describeRouting, promoteAlias, type AliasMove } from '../core/promote.js';
 import { UsageError } from '../errors.js';
 import { lambdaPortFor, singleRegion } from './aws-context.js';
 import type { Command, CommandContext } from './command.js';
 import { confirmMutation } from './confirm.js';
-
-const routing = (version: string, weights: Readonly<Record<string, number>>) => {
-  const [extra, share] = Object.entries(weights)[0] ?? [];
-  return extra === undefined || share === undefined
-    ? `version ${version}`
-    : `version ${version} (${Math.round((1 - share) * 100)}%) and ${extra} (${Math.round(share * 100)}%)`;
-};
 
 export const promoteCommand: Command = {
   name: 'promote',
@@ -63,7 +56,7 @@ export const promoteCommand: Command = {
     if (ctx.globals.json) ctx.stdout.write(JSON.stringify(r, null, 2) + '\n');
     else
       ctx.stdout.write(
-        `${ref.region}/${ref.name}:${alias}: ${routing(r.before.functionVersion, r.before.weights)} -> ${routing(r.after.functionVersion, r.after.weights)}` +
+        `${ref.region}/${ref.name}:${alias}: ${describeRouting(r.before.functionVersion, r.before.weights)} -> ${describeRouting(r.after.functionVersion, r.after.weights)}` +
           `${r.published ? ` (published $LATEST as version ${r.published})` : ''}\n`,
       );
     return 0;

@@ -5,6 +5,7 @@ import { migrationHistory } from '../core/history.js';
 import { latestMigration } from '../core/journal.js';
 import { bundledLifecycle, isoDay } from '../core/lifecycle.js';
 import { planMigration } from '../core/plan.js';
+import { promoteAlias } from '../core/promote.js';
 import { rollbackMigrations } from '../core/rollback-many.js';
 import { scanFunctions } from '../core/scan.js';
 import { intOption } from '../cli/options.js';
@@ -61,6 +62,8 @@ export function wizardServices(
       applyPlan(lambda, journal, functions, { concurrency, journalPath: journalOf, signal }),
     rollback: (refs, signal) => rollbackMigrations(lambda, journal, refs, journalOf, signal),
     history: () => migrationHistory(journal, journalOf),
+    aliases: (ref) => lambda.listAliases(ref),
+    promote: (ref, alias, move) => promoteAlias(lambda, ref, alias, move),
     backupVersion: async (ref) => latestMigration(await journal.read(ref))?.backup?.version,
     bench: (refs, signal) => benchmark(lambda, refs, { cold: 3, warm: 10, event, signal, undo: benchUndo }),
   };

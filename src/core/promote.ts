@@ -67,3 +67,11 @@ export async function promoteAlias(
     published: version,
   };
 }
+
+/** An alias's routing in words: `version 3`, or `version 1 (90%) and 3 (10%)`. */
+export function describeRouting(version: string, weights: Readonly<Record<string, number>>): string {
+  const [extra, share] = Object.entries(weights)[0] ?? [];
+  return extra === undefined || share === undefined
+    ? `version ${version}`
+    : `version ${version} (${Math.round((1 - share) * 100)}%) and ${extra} (${Math.round(share * 100)}%)`;
+}

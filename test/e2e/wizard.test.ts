@@ -32,7 +32,7 @@ describe('the wizard in a terminal, against the sandbox', () => {
     await sb?.stop();
   });
 
-  it('scans, plans read-only, migrates after y, benchmarks after b, rolls back after u, and quits with q', async () => {
+  it('scans, plans read-only, migrates, moves 10% of an alias, benchmarks, rolls back, shows the history', async () => {
     const before = await config('orders-api');
     // orders-api answers an event with an orderId, and fails on {}: the benchmark's errors row tells which it got.
     const eventFile = join(sb.dir, 'event.json');
@@ -79,6 +79,25 @@ describe('the wizard in a terminal, against the sandbox', () => {
       'bootstrap',
       ['arm64'],
     ]);
+
+    // p then c: the alias live keeps version 1 and sends 10% of its traffic to the new code.
+    s.press('p');
+    at = await s.waitFor(/y all the traffic · c a 10% canary · n no/, at);
+    s.press('c');
+    at = await s.waitFor(/enter back to the results/, at, 60_000);
+    expect(s.text().slice(at - 1500)).toMatch(
+      /us-east-1\/orders-api:live version 1 -> version 1 \(90%\) and \d+ \(10%\)/,
+    );
+    const live = (
+      await aws(sb.proc.url, 'us-east-1', ['get-alias', '--function-name', 'orders-api', '--name', 'live'])
+    ).json as {
+      FunctionVersion: string;
+      RoutingConfig: { AdditionalVersionWeights: Record<string, number> };
+    };
+    expect(live.FunctionVersion).toBe('1');
+    expect(Object.values(live.RoutingConfig.AdditionalVersionWeights)).toEqual([0.1]);
+    s.press('\r');
+    at = await s.waitFor(/p promote aliases/, at);
 
     s.press('b');
     at = await s.waitFor(/Benchmark the 1 migrated function[\s\S]*\(y\/n\)/, at);

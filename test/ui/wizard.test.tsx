@@ -5,6 +5,7 @@ import { applyPlan } from '../../src/core/apply.js';
 import { benchmark } from '../../src/core/benchmark.js';
 import { fakeBenchPort } from '../fakes/bench-port.js';
 import type { FunctionPlan, Plan } from '../../src/core/plan.js';
+import type { PromoteResult } from '../../src/core/promote.js';
 import type { FunctionRef, LambdaPort } from '../../src/core/ports.js';
 import type { Candidate } from '../../src/core/scan.js';
 import { UserError } from '../../src/errors.js';
@@ -131,6 +132,20 @@ function fakeServices(candidates: Candidate[], step = gate(), planning?: Promise
           journal: 'j',
         })),
       ),
+    aliases: (ref) =>
+      Promise.resolve(ref.name === 'orders' ? [{ name: 'live', functionVersion: '1', weights: {} }] : []),
+    promote: (_ref, _alias, move) => {
+      const after: PromoteResult['after'] =
+        move.kind === 'latest' && move.weight !== undefined
+          ? { functionVersion: '1', weights: { '9': move.weight } }
+          : { functionVersion: '9', weights: {} };
+      return Promise.resolve({
+        alias: 'live',
+        before: { functionVersion: '1', weights: {} },
+        after,
+        published: '9',
+      });
+    },
     backupVersion: () => Promise.resolve('1'),
     bench: (refs) => benchmark(fakeBenchPort().port, refs, { cold: 1, warm: 2, event: Buffer.from('{}') }),
     // eslint-disable-next-line require-yield
@@ -298,6 +313,21 @@ describe('the wizard', () => {
     expect(frame).toMatch(/… and 14 more/);
     done.open();
     await until(app.lastFrame, /Plan: 30 to migrate/);
+    app.unmount();
+  });
+
+  it('after a migration, p and c send 10% of each alias to the new code; enter goes back', async () => {
+    const app = await migratedOne('orders');
+    app.stdin.write('p');
+    await until(
+      app.lastFrame,
+      /Move every alias of the 1 migrated function on a fake[\s\S]*y all the traffic · c a 10% canary · n no/,
+    );
+    app.stdin.write('c');
+    const frame = await until(app.lastFrame, /enter back to the results/);
+    expect(frame).toMatch(/✔ eu-west-1\/orders:live version 1 -> version 1 \(90%\) and 9 \(10%\)/);
+    app.stdin.write('\r');
+    await until(app.lastFrame, /p promote aliases/);
     app.unmount();
   });
 

@@ -3,6 +3,7 @@ import { FinishedRow } from '../progress/ProgressView.js';
 import { useCallback, useEffect, useReducer, useRef, type ReactElement } from 'react';
 import type { ApplyEvent, ApplyResult } from '../../core/apply.js';
 import type { FunctionRef } from '../../core/ports.js';
+import { describeRouting } from '../../core/promote.js';
 import { UserError } from '../../errors.js';
 import { PlanningScreen, planLines, ReviewScreen, ScanningScreen, SelectScreen } from './choose-screens.js';
 import { bindingsFor, charName, hintLine, keyName, type Intent } from './keys.js';
@@ -12,18 +13,31 @@ import {
   initialWizard,
   selectedRefs,
   wizardReducer,
+  type DoneScreen as DoneState,
   type WizardAction,
   type WizardState,
 } from './state.js';
 import { HistoryScreen } from './history-screen.js';
-import { BenchResult, BenchScreen, DoneScreen, FailedScreen, WorkScreen } from './work-screens.js';
+import {
+  BenchResult,
+  BenchScreen,
+  DoneScreen,
+  FailedScreen,
+  PromoteScreen,
+  WorkScreen,
+} from './work-screens.js';
 
 type WorkStream = AsyncIterable<ApplyEvent | { type: 'done'; results: ApplyResult[]; stopped?: boolean }>;
 
 /** How the wizard ended: `failed` when it quit on an error screen, `partial` when the last run left failures. */
 export type WizardOutcome = 'ok' | 'partial' | 'failed';
 
+/** The functions a migration's results list as migrated. */
+const migratedRefs = (s: DoneState): FunctionRef[] =>
+  s.results.filter((r) => r.status === 'migrated').map((r) => ({ region: r.region, name: r.functionName }));
+
 const working = (s: WizardState) =>
+  (s.screen.kind === 'promoting' && !s.screen.finished) ||
   s.screen.kind === 'applying' ||
   s.screen.kind === 'rolling-back' ||
   (s.screen.kind === 'benchmarking' && s.screen.rows.some((r) => !r.report && !r.error));
@@ -157,6 +171,40 @@ export function Wizard({
     });
   };
 
+  /** Moves every alias of each function to its migrated code: all the traffic, or `weight` of it. */
+  const promote = (refs: FunctionRef[], weight?: number) => {
+    dispatch({ type: 'promote-start' });
+    return run(async () => {
+      const row = (key: string, text: string, ok: boolean) =>
+        dispatch({ type: 'promote-row', row: { key, text, ok } });
+      for (const ref of refs) {
+        const key = `${ref.region}/${ref.name}`;
+        try {
+          const aliases = await services.aliases(ref);
+          if (aliases.length === 0) row(key, 'no alias: nothing to move', true);
+          for (const a of aliases) {
+            try {
+              const r = await services.promote(ref, a.name, {
+                kind: 'latest',
+                ...(weight !== undefined && { weight }),
+              });
+              row(
+                `${key}:${a.name}`,
+                `${describeRouting(r.before.functionVersion, r.before.weights)} -> ${describeRouting(r.after.functionVersion, r.after.weights)}`,
+                true,
+              );
+            } catch (e) {
+              row(`${key}:${a.name}`, errorText(e).message, false);
+            }
+          }
+        } catch (e) {
+          row(key, errorText(e).message, false);
+        }
+      }
+      dispatch({ type: 'promote-done' });
+    });
+  };
+
   useEffect(() => {
     void scan();
   }, [scan]);
@@ -214,6 +262,11 @@ export function Wizard({
         return dispatch({ type: 'confirm', open: true, what: 'rollback' });
       case 'ask-bench':
         return dispatch({ type: 'confirm', open: true, what: 'bench' });
+      case 'ask-promote':
+        return dispatch({ type: 'confirm', open: true, what: 'promote' });
+      case 'canary':
+        if (s.kind === 'done') void promote(migratedRefs(s), 0.1);
+        return;
       case 'results':
         return dispatch({ type: 'back-to-results' });
       case 'history':
@@ -226,13 +279,9 @@ export function Wizard({
           const functions = changing(s.plan);
           void work('migration', (signal) => services.apply(functions, signal));
         } else if (s.kind === 'done' || s.kind === 'history') {
-          const refs =
-            s.kind === 'history'
-              ? selectedRefs(s)
-              : s.results
-                  .filter((r) => r.status === 'migrated')
-                  .map((r) => ({ region: r.region, name: r.functionName }));
-          if (s.confirming === 'bench') void bench(refs);
+          const refs = s.kind === 'history' ? selectedRefs(s) : migratedRefs(s);
+          if (s.confirming === 'promote') void promote(refs);
+          else if (s.confirming === 'bench') void bench(refs);
           else void work('rollback', (signal) => services.rollback(refs, signal));
         }
         return;
@@ -296,6 +345,7 @@ export function Wizard({
           <DoneScreen screen={s} where={services.where} stateDir={services.stateDir} color={color} />
         )}
         {s.kind === 'benchmarking' && <BenchScreen screen={s} color={color} />}
+        {s.kind === 'promoting' && <PromoteScreen screen={s} color={color} />}
         {s.kind === 'history' && (
           <HistoryScreen
             screen={s}

@@ -18,6 +18,8 @@ export type Intent =
   | 'ask-apply'
   | 'ask-rollback'
   | 'ask-bench'
+  | 'ask-promote'
+  | 'canary'
   | 'results'
   | 'history'
   | 'yes'
@@ -78,10 +80,17 @@ export function bindingsFor(state: WizardState): readonly Binding[] {
     case 'rolling-back':
       return [];
     case 'done':
+      if (s.confirming === 'promote')
+        return [
+          b(['y'], 'y all the traffic', 'yes'),
+          b(['c'], 'c a 10% canary', 'canary'),
+          b(['n', 'escape'], 'n no', 'no'),
+        ];
       if (s.confirming) return CONFIRM;
       return [
         ...(s.what === 'migration' && s.results.some((r) => r.status === 'migrated')
           ? [
+              b(['p'], 'p promote aliases', 'ask-promote'),
               b(['b'], 'b benchmark against the go1.x backup', 'ask-bench'),
               b(['u'], 'u undo (roll back)', 'ask-rollback'),
             ]
@@ -100,6 +109,8 @@ export function bindingsFor(state: WizardState): readonly Binding[] {
         QUIT,
       ];
     }
+    case 'promoting':
+      return s.finished ? [b(['return', 'escape'], 'enter back to the results', 'results'), QUIT] : [];
     case 'benchmarking':
       return s.rows.every((r) => r.report || r.error)
         ? [b(['return', 'escape'], 'enter back to the results', 'results'), QUIT]

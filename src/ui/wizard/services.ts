@@ -4,7 +4,8 @@ import type { HistoryRow } from '../../core/history.js';
 import type { Architecture } from '../../core/lifecycle.js';
 import type { Plan, PlanEvent, Strategy } from '../../core/plan.js';
 import type { FunctionPlan } from '../../core/plan.js';
-import type { FunctionRef } from '../../core/ports.js';
+import type { AliasInfo, FunctionRef } from '../../core/ports.js';
+import type { AliasMove, PromoteResult } from '../../core/promote.js';
 import type { RollbackDone } from '../../core/rollback-many.js';
 import type { ScanEvent } from '../../core/scan.js';
 
@@ -38,6 +39,10 @@ export interface WizardServices {
     signal: AbortSignal,
   ): AsyncIterable<ApplyEvent | { type: 'done'; results: ApplyResult[] }>;
   rollback(refs: readonly FunctionRef[], signal: AbortSignal): AsyncIterable<ApplyEvent | RollbackDone>;
+  /** A function's aliases. */
+  aliases(ref: FunctionRef): Promise<AliasInfo[]>;
+  /** Moves an alias to the migrated code (see core/promote). */
+  promote(ref: FunctionRef, alias: string, move: AliasMove): Promise<PromoteResult>;
   /** Every function's latest journaled migration. */
   history(): Promise<HistoryRow[]>;
   /** The published version apply made of a function's original code, if it made one. */

@@ -24,6 +24,13 @@ export interface BenchRow {
   readonly error?: string;
 }
 
+/** One alias moved (or not), as a line. */
+export interface PromoteRow {
+  readonly key: string;
+  readonly text: string;
+  readonly ok: boolean;
+}
+
 /** The screens, each with the state only it needs. */
 export type Screen =
   | {
@@ -46,9 +53,10 @@ export type Screen =
       readonly what: 'migration' | 'rollback';
       readonly results: readonly ApplyResult[];
       readonly stopped: boolean;
-      /** What y would start: nothing, a rollback or a benchmark of the migrated functions. */
-      readonly confirming: false | 'rollback' | 'bench';
+      /** What y would start: nothing, a rollback, a benchmark or an alias move of the migrated functions. */
+      readonly confirming: false | 'rollback' | 'bench' | 'promote';
     }
+  | { readonly kind: 'promoting'; readonly rows: readonly PromoteRow[]; readonly finished: boolean }
   | { readonly kind: 'benchmarking'; readonly rows: readonly BenchRow[] }
   | {
       readonly kind: 'history';
@@ -99,7 +107,10 @@ export type WizardAction =
   | { readonly type: 'plan-event'; readonly event: PlanEvent }
   | { readonly type: 'plan-done'; readonly plan: Plan }
   | { readonly type: 'scroll'; readonly delta: number; readonly max: number }
-  | { readonly type: 'confirm'; readonly open: boolean; readonly what?: 'rollback' | 'bench' }
+  | { readonly type: 'confirm'; readonly open: boolean; readonly what?: 'rollback' | 'bench' | 'promote' }
+  | { readonly type: 'promote-start' }
+  | { readonly type: 'promote-row'; readonly row: PromoteRow }
+  | { readonly type: 'promote-done' }
   | {
       readonly type: 'bench-start';
       readonly targets: readonly { key: string; against: string | null }[];
@@ -274,7 +285,9 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
       };
     case 'confirm':
       if (s.kind === 'review') return { ...state, screen: { ...s, confirming: action.open } };
-      if (s.kind === 'done' || s.kind === 'history')
+      if (s.kind === 'done')
+        return { ...state, screen: { ...s, confirming: action.open ? (action.what ?? 'rollback') : false } };
+      if (s.kind === 'history' && action.what !== 'promote')
         return { ...state, screen: { ...s, confirming: action.open ? (action.what ?? 'rollback') : false } };
       return state;
     case 'bench-start':
@@ -312,6 +325,18 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
         screen: { ...s, rows },
       };
     }
+    case 'promote-start':
+      return {
+        ...state,
+        returnTo: s.kind === 'done' ? { ...s, confirming: false } : state.returnTo,
+        screen: { kind: 'promoting', rows: [], finished: false },
+      };
+    case 'promote-row':
+      if (s.kind !== 'promoting') return state;
+      return { ...state, screen: { ...s, rows: [...s.rows, action.row] } };
+    case 'promote-done':
+      if (s.kind !== 'promoting') return state;
+      return { ...state, screen: { ...s, finished: true } };
     case 'back-to-results':
       return state.returnTo ? { ...state, screen: state.returnTo } : state;
     case 'work-start':

@@ -74,9 +74,11 @@ export function DoneScreen({
       </Text>
       {screen.confirming && (
         <Text color={color ? 'yellow' : undefined}>
-          {screen.confirming === 'rollback'
-            ? `Roll back the ${migrated} migrated function${migrated === 1 ? '' : 's'} on ${where} to go1.x, their original handler, architecture and code? (y/n)`
-            : `Benchmark the ${migrated} migrated function${migrated === 1 ? '' : 's'} on ${where} against the go1.x backup version apply published: 3 cold and 10 warm invocations each, with the event; $LATEST's description changes for each cold start and is put back. (y/n)`}
+          {screen.confirming === 'promote'
+            ? `Move every alias of the ${migrated} migrated function${migrated === 1 ? '' : 's'} on ${where} to the new code: publish $LATEST, then send the alias all its traffic (y) or 10% of it (c)? Undo with promote --to-version.`
+            : screen.confirming === 'rollback'
+              ? `Roll back the ${migrated} migrated function${migrated === 1 ? '' : 's'} on ${where} to go1.x, their original handler, architecture and code? (y/n)`
+              : `Benchmark the ${migrated} migrated function${migrated === 1 ? '' : 's'} on ${where} against the go1.x backup version apply published: 3 cold and 10 warm invocations each, with the event; $LATEST's description changes for each cold start and is put back. (y/n)`}
         </Text>
       )}
     </Box>
@@ -124,6 +126,25 @@ export function BenchScreen({ screen, color }: { screen: Of<'benchmarking'>; col
         </Text>
       ))}
       {running.length === 0 && <Text>Benchmarks done: the tables are above.</Text>}
+    </Box>
+  );
+}
+
+/** Each alias moved, or why not. */
+export function PromoteScreen({ screen, color }: { screen: Of<'promoting'>; color: boolean }): ReactElement {
+  const now = useNow();
+  return (
+    <Box flexDirection="column">
+      <Text>
+        Moving the aliases of the migrated functions (each publish and alias update guarded by RevisionId):
+      </Text>
+      {screen.rows.map((r) => (
+        <Text key={r.key}>
+          <Text color={color ? (r.ok ? 'green' : 'red') : undefined}>{r.ok ? '✔' : '✖'}</Text>{' '}
+          <Text bold>{r.key}</Text> {r.text}
+        </Text>
+      ))}
+      {!screen.finished && <Text color={color ? 'cyan' : undefined}>{spinnerAt(now)}</Text>}
     </Box>
   );
 }
