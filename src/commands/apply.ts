@@ -10,6 +10,7 @@ import type { Command, CommandContext } from './command.js';
 import { lambdaPortFor } from './aws-context.js';
 import { confirmMutation } from './confirm.js';
 import { createFeed } from '../ui/progress/feed.js';
+import { loadInkForTerminal } from '../ui/load-ink.js';
 import { makePlan, PLAN_OPTIONS, readVerifyEvent, renderPlan } from './plan.js';
 
 /** The journal file of a function under the state folder. */
@@ -51,7 +52,7 @@ export function progressOutput(
   }
   const feed = createFeed();
   // Ink is loaded only here: it takes half a second, which scripts and CI runs need not pay.
-  const shown = import('../ui/progress/run-progress.js').then((m) =>
+  const shown = loadInkForTerminal(() => import('../ui/progress/run-progress.js')).then((m) =>
     m.showProgress(feed, title, stream, ctx.globals.color),
   );
   return {

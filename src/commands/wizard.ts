@@ -12,7 +12,7 @@ import { intOption } from '../cli/options.js';
 import { DEMO_DIR } from '../sandbox/seed.js';
 import { createBenchUndo } from '../state/bench-undo.js';
 import { createFileJournal } from '../state/journal-fs.js';
-import type { runWizard as RunWizard } from '../ui/wizard/run-wizard.js';
+import { loadInkForTerminal } from '../ui/load-ink.js';
 import type { WizardServices } from '../ui/wizard/services.js';
 import { CONCURRENCY_OPTION, journalPath } from './apply.js';
 import { readEvent } from './bench.js';
@@ -69,24 +69,6 @@ export function wizardServices(
   };
 }
 
-/**
- * Loads the wizard's view, and Ink with it (only here: the other commands need not pay for it). Ink draws
- * only its last frame when the environment says CI (CI=true), which it reads once, as it loads; the wizard
- * has a terminal, so it hides those variables while Ink loads.
- */
-async function loadInteractiveInk(): Promise<{ runWizard: typeof RunWizard }> {
-  const names = ['CI', 'CONTINUOUS_INTEGRATION'] as const;
-  const saved = names.map((n) => process.env[n]);
-  names.forEach((n) => delete process.env[n]);
-  try {
-    return await import('../ui/wizard/run-wizard.js');
-  } finally {
-    names.forEach((n, i) => {
-      if (saved[i] !== undefined) process.env[n] = saved[i];
-    });
-  }
-}
-
 export const wizardCommand: Command = {
   name: 'wizard',
   usage:
@@ -117,7 +99,8 @@ export const wizardCommand: Command = {
       concurrency,
       await readEvent(ctx.values.event as string | undefined),
     );
-    const { runWizard } = await loadInteractiveInk();
+    // Ink is loaded here only: the other commands need not pay for it.
+    const { runWizard } = await loadInkForTerminal(() => import('../ui/wizard/run-wizard.js'));
     const outcome = await runWizard(
       services,
       { target: options.target, arch: options.arch, strategy: options.strategy },

@@ -138,4 +138,35 @@ describe('the wizard in a terminal, against the sandbox', () => {
     s.press('q');
     expect(await s.exited).toBe(0);
   }, 300_000);
+
+  it('apply in a terminal draws its live rows (steps and spinner) even with CI=true set', async () => {
+    const apply = spawnInPty(
+      [
+        '--state-dir',
+        join(sb.dir, 'state-apply'),
+        '--region',
+        'eu-west-1',
+        'apply',
+        'payments-webhook',
+        '--yes',
+      ],
+      {
+        AWS_ACCESS_KEY_ID: 'AKIDTEST',
+        AWS_SECRET_ACCESS_KEY: 'x',
+        AWS_ENDPOINT_URL: sb.proc.url,
+        CI: 'true',
+      },
+    );
+    try {
+      await apply.waitFor(
+        /eu-west-1\/payments-webhook (preflight|backup|bridge|configuration|code)\b.*\d\.\ds/,
+        0,
+        120_000,
+      );
+      expect(await apply.exited).toBe(0);
+      expect(apply.text()).toMatch(/✔ eu-west-1\/payments-webhook migrated/);
+    } finally {
+      apply.kill();
+    }
+  }, 180_000);
 });
