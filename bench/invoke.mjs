@@ -11,7 +11,7 @@ import { InvokeCommand, LambdaClient, UpdateFunctionConfigurationCommand } from 
 import { writeZip } from '../dist/archive/zip-write.js';
 import { findGo, goBuild } from '../dist/golang/go-toolchain.js';
 import { emulatorFor } from '../dist/sandbox/exec/emulation.js';
-import { parseReport } from '../dist/sandbox/exec/report.js';
+import { parseReport } from '../dist/core/report.js';
 import { buildDemoBinary, defaultBuildCache, DEMO_FUNCTIONS } from '../dist/sandbox/seed.js';
 import { pct, startSandbox } from './lib.mjs';
 

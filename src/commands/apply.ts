@@ -11,7 +11,8 @@ import { lambdaPortFor } from './aws-context.js';
 import { confirmMutation } from './confirm.js';
 import { createFeed } from '../ui/progress/feed.js';
 import { loadInkForTerminal } from '../ui/load-ink.js';
-import { makePlan, PLAN_OPTIONS, readVerifyEvent, renderPlan } from './plan.js';
+import { renderPlan } from '../ui/plan-text.js';
+import { makePlan, PLAN_OPTIONS, readVerifyEvent } from './plan.js';
 
 /** The journal file of a function under the state folder. */
 export const journalPath = (stateDir: string) => (ref: FunctionRef) =>

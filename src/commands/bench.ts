@@ -1,12 +1,12 @@
-import { readFile } from 'node:fs/promises';
 import { benchmark, type BenchReport } from '../core/benchmark.js';
 import type { FunctionRef } from '../core/ports.js';
 import { intOption } from '../cli/options.js';
-import { UsageError, UserError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { lambdaPortFor, singleRegion } from './aws-context.js';
 import { renderBench, renderBenchCsv, renderBenchMarkdown } from '../ui/bench-text.js';
 import type { Command, CommandContext } from './command.js';
 import { confirmMutation } from './confirm.js';
+import { readEventFile } from './event-file.js';
 import { createBenchUndo } from '../state/bench-undo.js';
 
 /** `NAME` or `NAME:QUALIFIER` (a version number or an alias). */
@@ -14,21 +14,6 @@ function parseTarget(raw: string, region: string): FunctionRef {
   const m = /^([A-Za-z0-9_-]{1,64})(?::([A-Za-z0-9_$-]{1,128}))?$/.exec(raw);
   if (!m) throw new UsageError(`'${raw}' is not a function name, or NAME:QUALIFIER.`);
   return { region, name: m[1]!, ...(m[2] && { qualifier: m[2] }) };
-}
-
-/** The event in FILE (checked to be JSON), or `{}`. */
-export async function readEvent(file: string | undefined): Promise<Buffer> {
-  if (!file) return Buffer.from('{}');
-  try {
-    const text = await readFile(file, 'utf8');
-    JSON.parse(text);
-    return Buffer.from(text);
-  } catch (e) {
-    throw new UserError(
-      `cannot read the event ${file}: ${(e as Error).message}`,
-      'Give a file with a JSON event.',
-    );
-  }
 }
 
 export const benchCommand: Command = {
@@ -66,7 +51,7 @@ export const benchCommand: Command = {
     const warm = intOption(ctx.values, 'warm', 0, 1000) ?? 20;
     if (cold + warm === 0) throw new UsageError('--cold and --warm are both 0: there is nothing to measure.');
     const memoryMb = intOption(ctx.values, 'memory', 128, 10240);
-    const event = await readEvent(ctx.values.event as string | undefined);
+    const event = await readEventFile(ctx.values.event as string | undefined);
     const lambda = lambdaPortFor(ctx.globals);
     const region = await singleRegion(ctx.globals, lambda);
     const refs = [ctx.positionals[0]!, ...(ctx.values.vs ? [ctx.values.vs as string] : [])].map((r) =>

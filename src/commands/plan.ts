@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
+import { readEventFile } from './event-file.js';
 import { bundledLifecycle, isoDay } from '../core/lifecycle.js';
 import { planChanges, planMigration, type Plan, type PlanOptions, type Strategy } from '../core/plan.js';
-import { UsageError, UserError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { planDocument, savePlan } from '../state/plan-file.js';
 import { renderMarkdown, renderPlan } from '../ui/plan-text.js';
 import type { CommandContext, Command } from './command.js';
@@ -38,14 +38,7 @@ export const PLAN_OPTIONS = [
 export async function readVerifyEvent(ctx: CommandContext): Promise<unknown> {
   const verifyFile = ctx.values['verify-event'] as string | undefined;
   if (!verifyFile || ctx.values['no-verify']) return undefined;
-  try {
-    return JSON.parse(await readFile(verifyFile, 'utf8')) as unknown;
-  } catch (e) {
-    throw new UserError(
-      `cannot read the verify event ${verifyFile}: ${(e as Error).message}`,
-      'Give a file with a JSON event.',
-    );
-  }
+  return JSON.parse((await readEventFile(verifyFile, 'the verify event')).toString('utf8')) as unknown;
 }
 
 /** Reads plan options from the command line. */
@@ -125,5 +118,3 @@ export const planCommand: Command = {
     return ctx.values['detailed-exitcode'] && planChanges(plan) ? 2 : 0;
   },
 };
-
-export { renderPlan };

@@ -15,7 +15,7 @@ import { createFileJournal } from '../state/journal-fs.js';
 import { loadInkForTerminal } from '../ui/load-ink.js';
 import type { WizardServices } from '../ui/wizard/services.js';
 import { CONCURRENCY_OPTION, journalPath } from './apply.js';
-import { readEvent } from './bench.js';
+import { readEventFile } from './event-file.js';
 import { iamPortFor, lambdaPortFor } from './aws-context.js';
 import { createBuildPort } from './build-port.js';
 import type { Command, CommandContext } from './command.js';
@@ -97,7 +97,7 @@ export const wizardCommand: Command = {
       ctx,
       sources,
       concurrency,
-      await readEvent(ctx.values.event as string | undefined),
+      await readEventFile(ctx.values.event as string | undefined),
     );
     // Ink is loaded here only: the other commands need not pay for it.
     const { runWizard } = await loadInkForTerminal(() => import('../ui/wizard/run-wizard.js'));

@@ -163,7 +163,8 @@ interface Prepared {
   lastRevision: string;
 }
 
-async function invokeOnce(lambda: LambdaPort, t: Prepared, event: Buffer): Promise<Omit<Sample, 'kind'>> {
+/** One invocation's sample: cold when its REPORT has an Init Duration, whatever was intended. */
+async function invokeOnce(lambda: LambdaPort, t: Prepared, event: Buffer): Promise<Sample> {
   const r = await lambda.invoke(t.ref, event);
   const line = r.log.split('\n').find((l) => l.startsWith('REPORT RequestId:'));
   if (!line) {
@@ -175,6 +176,7 @@ async function invokeOnce(lambda: LambdaPort, t: Prepared, event: Buffer): Promi
   const f = parseReport(line);
   return {
     target: t.label,
+    kind: f.initDurationMs !== undefined ? 'cold' : 'warm',
     durationMs: f.durationMs,
     billedMs: f.billedDurationMs,
     memorySizeMb: f.memorySizeMb,
@@ -298,8 +300,7 @@ export async function* benchmark(
       for (const t of targets) {
         if (options.signal?.aborted) break;
         if (unqualified(t.ref)) await recycle(lambda, t, i, options.memoryMb, options.undo);
-        const s = await invokeOnce(lambda, t, options.event);
-        const sample: Sample = { ...s, kind: s.initMs !== null ? 'cold' : 'warm' };
+        const sample = await invokeOnce(lambda, t, options.event);
         if (sample.kind === 'warm' && i === 0) {
           const message = unqualified(t.ref)
             ? `${t.label}: an invocation after a configuration change reported no Init Duration; counted as warm.`
@@ -314,8 +315,7 @@ export async function* benchmark(
     for (let i = 0; i < options.warm; i++) {
       for (const t of targets) {
         if (options.signal?.aborted) break;
-        const s = await invokeOnce(lambda, t, options.event);
-        const sample: Sample = { ...s, kind: s.initMs !== null ? 'cold' : 'warm' };
+        const sample = await invokeOnce(lambda, t, options.event);
         samples.push(sample);
         yield { type: 'sample', sample, done: samples.length, total };
       }
@@ -323,18 +323,18 @@ export async function* benchmark(
   } catch (e) {
     failure = e instanceof Error ? e : new Error(String(e));
   }
-  const restoreProblems: string[] = [];
+  const endNotes: string[] = [];
   for (const t of targets) {
     const problem = await restore(lambda, t, options.undo);
-    if (problem) restoreProblems.push(problem);
+    if (problem) endNotes.push(problem);
   }
   if (failure) {
-    if (restoreProblems.length > 0) failure.message += `; also: ${restoreProblems.join(' ')}`;
+    if (endNotes.length > 0) failure.message += `; also: ${endNotes.join(' ')}`;
     throw failure;
   }
   if (options.signal?.aborted)
-    restoreProblems.unshift(`interrupted after ${samples.length} of ${total} invocations.`);
-  for (const message of restoreProblems) {
+    endNotes.unshift(`interrupted after ${samples.length} of ${total} invocations.`);
+  for (const message of endNotes) {
     warnings.push(message);
     yield { type: 'warn', message };
   }

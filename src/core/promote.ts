@@ -1,5 +1,6 @@
 import { UserError } from '../errors.js';
 import type { AliasInfo, FunctionRef, LambdaPort } from './ports.js';
+import { DEFAULT_SCAN_RUNTIMES } from './scan.js';
 
 /** What to do with an alias. */
 export type AliasMove =
@@ -16,8 +17,6 @@ export interface PromoteResult {
   /** The version published of $LATEST, when one was. */
   readonly published?: string;
 }
-
-const DEPRECATED = new Set(['go1.x', 'provided', 'provided.al2']);
 
 /**
  * Moves an alias's traffic to the migrated code: $LATEST is published (guarded by its CodeSha256 and
@@ -42,7 +41,7 @@ export async function promoteAlias(
     return { alias, before, after: { functionVersion: updated.functionVersion, weights: updated.weights } };
   }
   const latest = await lambda.getConfiguration(ref);
-  if (!latest.runtime || DEPRECATED.has(latest.runtime)) {
+  if (!latest.runtime || DEFAULT_SCAN_RUNTIMES.includes(latest.runtime)) {
     throw new UserError(
       `${ref.name}'s $LATEST is still on ${latest.runtime ?? 'no runtime'}: promoting it would move ${alias} to a deprecated runtime.`,
       `Migrate it first: go-lambda-migrate apply ${ref.name}`,

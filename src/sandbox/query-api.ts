@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { principalFor } from '../core/permissions.js';
 
 /**
  * What the sandbox says of the caller's permissions: the caller's ARN (as STS reports it) and the
@@ -31,12 +32,6 @@ function errorXml(status: number, operation: string, code: string, message: stri
       `<ErrorResponse><Error><Type>Sender</Type><Code>${code}</Code><Message>${escapeXml(message)}</Message></Error>` +
       `<RequestId>${randomUUID()}</RequestId></ErrorResponse>`,
   };
-}
-
-/** The role or user ARN IAM knows the caller by (an assumed role's session maps to its role). */
-function principalOf(callerArn: string): string {
-  const m = /^arn:aws:sts::(\d{12}):assumed-role\/([^/]+)\/.+$/.exec(callerArn);
-  return m ? `arn:aws:iam::${m[1]}:role/${m[2]}` : callerArn;
 }
 
 const glob = (pattern: string) =>
@@ -90,7 +85,7 @@ export function answerQuery(form: URLSearchParams, accountId: string, options: I
         );
       }
       const source = form.get('PolicySourceArn') ?? '';
-      if (source !== principalOf(options.callerArn)) {
+      if (source !== principalFor(options.callerArn)) {
         return errorXml(404, action, 'NoSuchEntity', `The principal ${source} cannot be found.`);
       }
       const actions = members(form, 'ActionNames');

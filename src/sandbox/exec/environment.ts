@@ -9,7 +9,8 @@ import { executableKind, hostArchitecture } from '../../golang/elf-machine.js';
 import { GoRpcClient } from '../go1x/rpc-client.js';
 import { emulatorFor, type Emulator } from './emulation.js';
 import { peakRssKb, treeRssKb } from './process-memory.js';
-import { billedDuration, reportLine, type ReportFigures } from './report.js';
+import type { ReportFigures } from '../../core/report.js';
+import { billedDuration, reportLine } from './report.js';
 import { RuntimeApiServer, type RuntimeResult } from './runtime-api.js';
 
 /** What an execution environment runs. */

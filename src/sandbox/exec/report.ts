@@ -1,7 +1,5 @@
 import type { ReportFigures } from '../../core/report.js';
 
-export { parseReport, type ReportFigures } from '../../core/report.js';
-
 /** Billed duration: rounded up to the ms; a cold start includes INIT (billed for all ZIP runtimes since 2025-08). */
 export function billedDuration(durationMs: number, initDurationMs?: number): number {
   return Math.max(1, Math.ceil(durationMs + (initDurationMs ?? 0)));

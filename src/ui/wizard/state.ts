@@ -316,12 +316,12 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
             return r;
         }
       });
-      const before = s.rows.find((r) => r.key === action.key);
-      const after = rows.find((r) => r.key === action.key);
-      const finished = after && (after.report || after.error) && !(before?.report || before?.error);
+      // A benchmark ends with its report or its failure: that is when it is printed for good.
+      const ends = action.type === 'bench-failed' || action.event.type === 'done';
+      const ended = ends ? rows.find((r) => r.key === action.key) : undefined;
       return {
         ...state,
-        printed: finished ? print(state, [{ kind: 'bench' as const, row: after }]) : state.printed,
+        printed: ended ? print(state, [{ kind: 'bench', row: ended }]) : state.printed,
         screen: { ...s, rows },
       };
     }
