@@ -14,7 +14,9 @@ import { historyCommand } from './commands/history.js';
 import { wizardCommand } from './commands/wizard.js';
 import { benchCommand } from './commands/bench.js';
 import { promoteCommand } from './commands/promote.js';
-import { launchSandbox, sandboxCommand, sandboxOptionsFrom } from './commands/sandbox.js';
+import { JournalError } from './core/journal.js';
+import { LockedError } from './core/ports.js';
+import { embeddedSandbox, sandboxCommand, sandboxOptionsFrom } from './commands/sandbox.js';
 
 const COMMANDS: readonly Command[] = [
   sandboxCommand,
@@ -88,6 +90,10 @@ function commandHelp(c: Command): string {
 }
 
 /** Runs the CLI; returns the exit code. The only place that decides exit codes. */
+// The SDK warns on Node 20 about its releases of 2027 on; the version this package pins supports Node 20,
+// and the warning would otherwise end every command's output.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 export async function main(
   argv: readonly string[],
   io: { stdout: Writable; stderr: Writable; stdinIsTTY: boolean; stdoutIsTTY: boolean } = {
@@ -127,7 +133,7 @@ export async function main(
     // --sandbox: an embedded, seeded sandbox on a free port; every AWS call of the command goes there.
     const embedded =
       globals.sandbox && command.name !== 'sandbox'
-        ? await launchSandbox({ ...sandboxOptionsFrom({}, globals.stateDir), port: 0 }, (line) =>
+        ? await embeddedSandbox({ ...sandboxOptionsFrom({}, globals.stateDir), port: 0 }, (line) =>
             io.stderr.write(`${line}\n`),
           )
         : undefined;
@@ -144,6 +150,11 @@ export async function main(
       await embedded?.close();
     }
   } catch (e) {
+    // Another process holds the function, or its journal cannot be trusted: the user acts on both.
+    if (e instanceof LockedError || e instanceof JournalError) {
+      io.stderr.write(`error: ${e.message}\n`);
+      return 1;
+    }
     if (e instanceof UserError) {
       const hint =
         e.hint ??

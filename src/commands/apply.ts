@@ -1,9 +1,6 @@
-import { join } from 'node:path';
 import { applyPlan, type ApplyEvent, type ApplyResult } from '../core/apply.js';
 import { planChanges, type Plan } from '../core/plan.js';
-import type { FunctionRef } from '../core/ports.js';
 import { UsageError } from '../errors.js';
-import { createFileJournal } from '../state/journal-fs.js';
 import { loadPlan } from '../state/plan-file.js';
 import { intOption } from '../cli/options.js';
 import type { Command, CommandContext } from './command.js';
@@ -13,10 +10,7 @@ import { createFeed } from '../ui/progress/feed.js';
 import { loadInkForTerminal } from '../ui/load-ink.js';
 import { renderPlan } from '../ui/plan-text.js';
 import { makePlan, PLAN_OPTIONS, readVerifyEvent } from './plan.js';
-
-/** The journal file of a function under the state folder. */
-export const journalPath = (stateDir: string) => (ref: FunctionRef) =>
-  join(stateDir, 'journal', ref.region, `${ref.name}.jsonl`);
+import { journalFor, locksFor } from './state.js';
 
 /** Plain progress lines for a stream of apply or rollback events. */
 export function logEvent(ctx: CommandContext, e: ApplyEvent): void {
@@ -86,7 +80,9 @@ export const applyCommand: Command = {
   summary: 'carry out a migration, journaled, with automatic rollback on failure',
   details:
     'With --plan, the saved plan is applied (refused for functions changed since); otherwise a plan is made first\n' +
-    'with the same options as `plan`. Run again after an interruption, it continues from the journal.',
+    'with the same options as `plan`. Run again after an interruption (even SIGKILL), it finishes the\n' +
+    'interrupted migration from the state its journal and the function show, even once the function has\n' +
+    'left go1.x. One process per function at a time: another one working on it is named and waited for.',
   options: [
     { name: 'plan', type: 'string', value: 'FILE', description: 'a plan saved by plan --out' },
     ...PLAN_OPTIONS,
@@ -109,7 +105,8 @@ export const applyCommand: Command = {
       throw new UsageError('give --plan FILE or functions to plan, not both.');
     const concurrency = intOption(ctx.values, 'concurrency', 1, 64) ?? 4;
     const verifyEvent = await readVerifyEvent(ctx);
-    const plan: Plan = planFile ? await loadPlan(planFile) : await makePlan(ctx);
+    const journal = journalFor(ctx);
+    const plan: Plan = planFile ? await loadPlan(planFile) : await makePlan(ctx, journal);
     if (!planChanges(plan)) {
       ctx.stderr.write(renderPlan(plan) + '\n');
       if (ctx.globals.json) ctx.stdout.write(JSON.stringify({ results: [] }, null, 2) + '\n');
@@ -119,12 +116,11 @@ export const applyCommand: Command = {
     const count = plan.functions.filter((f) => !f.blocked && f.strategy !== 'none').length;
     await confirmMutation(ctx, `Migrate ${count} function${count === 1 ? '' : 's'}?`);
     const lambda = lambdaPortFor(ctx.globals);
-    const journal = createFileJournal(ctx.globals.stateDir);
     let results: ApplyResult[] = [];
     const view = progressOutput(ctx, 'migrating');
     for await (const e of applyPlan(lambda, journal, plan.functions, {
       concurrency,
-      journalPath: journalPath(ctx.globals.stateDir),
+      locks: locksFor(ctx),
       ...(verifyEvent !== undefined && { verifyEvent }),
     })) {
       if (e.type === 'done') results = e.results;

@@ -8,6 +8,7 @@ import type { Command, CommandContext } from './command.js';
 import { confirmMutation } from './confirm.js';
 import { readEventFile } from './event-file.js';
 import { createBenchUndo } from '../state/bench-undo.js';
+import { locksFor } from './state.js';
 
 /** `NAME` or `NAME:QUALIFIER` (a version number or an alias). */
 function parseTarget(raw: string, region: string): FunctionRef {
@@ -84,6 +85,7 @@ export const benchCommand: Command = {
         event,
         signal: stop.signal,
         undo: createBenchUndo(ctx.globals.stateDir),
+        locks: locksFor(ctx),
         ...(memoryMb !== undefined && { memoryMb }),
       })) {
         switch (e.type) {

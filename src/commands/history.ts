@@ -1,28 +1,55 @@
-import { migrationHistory } from '../core/history.js';
-import { createFileJournal } from '../state/journal-fs.js';
+import { migrationHistory, type HistoryRow } from '../core/history.js';
 import type { Command, CommandContext } from './command.js';
-import { journalPath } from './apply.js';
+import { lambdaPortFor } from './aws-context.js';
+import { allRegions } from './regions.js';
+import { journalFor } from './state.js';
+
+function liveText(r: HistoryRow): string {
+  if (!r.live) return '';
+  if ('error' in r.live) return `\n    now: not read (${r.live.error})`;
+  const l = r.live;
+  const what = `${l.runtime} ${l.architecture}, handler ${l.handler}, ${l.shape === 'other' ? `CodeSha256 ${l.codeSha256}` : `the ${l.shape} code`}`;
+  return `\n    now: ${what}${l.agrees ? '' : ' — does not match the journal: changed outside go-lambda-migrate'}`;
+}
 
 export const historyCommand: Command = {
   name: 'history',
-  usage: 'go-lambda-migrate history',
-  summary: 'journaled migrations and their state',
-  options: [],
+  usage: 'go-lambda-migrate history [FUNCTION...] [--region R] [--journal-only]',
+  summary: 'every journaled migration, newest first, and what each function is now',
+  details:
+    'FUNCTION is a name or REGION/NAME; --region keeps those regions. For each function, its latest migration\n' +
+    'is checked against the function itself (GetFunctionConfiguration) unless --journal-only is given.',
+  options: [
+    {
+      name: 'journal-only',
+      type: 'boolean',
+      description: 'read the journals only: no call to Lambda',
+    },
+  ],
   async run(ctx: CommandContext): Promise<number> {
-    const rows = await migrationHistory(
-      createFileJournal(ctx.globals.stateDir),
-      journalPath(ctx.globals.stateDir),
-    );
-    if (ctx.globals.json) ctx.stdout.write(JSON.stringify({ migrations: rows }, null, 2) + '\n');
-    else if (rows.length === 0) ctx.stderr.write(`no migrations recorded in ${ctx.globals.stateDir}\n`);
-    else {
-      for (const r of rows) {
-        ctx.stdout.write(
-          `${r.region}/${r.functionName}  ${r.startedAt}  ${r.from.runtime} ${r.from.architecture} → ${r.to.runtime} ${r.to.architecture} (${r.strategy})  ${r.state}\n` +
-            `    backup: ${r.backup ? `${r.backup.path}${r.backup.version ? `, published as version ${r.backup.version}` : ''}` : 'none yet'}\n`,
-        );
-      }
+    const regions = ctx.globals.regions.includes('all') ? allRegions() : ctx.globals.regions;
+    const { rows, errors } = await migrationHistory(journalFor(ctx), {
+      ...(regions.length > 0 && { regions }),
+      ...(ctx.positionals.length > 0 && { names: ctx.positionals }),
+      ...(ctx.values['journal-only'] !== true && { lambda: lambdaPortFor(ctx.globals) }),
+    });
+    if (ctx.globals.json) {
+      ctx.stdout.write(JSON.stringify({ migrations: rows, errors }, null, 2) + '\n');
+      return errors.length > 0 ? 3 : 0;
     }
-    return 0;
+    for (const e of errors) ctx.stderr.write(`error: ${e.region}/${e.functionName}: ${e.message}\n`);
+    if (rows.length === 0 && errors.length === 0)
+      ctx.stderr.write(
+        `no migrations recorded in ${ctx.globals.stateDir}${regions.length || ctx.positionals.length ? ' for that selection' : ''}\n`,
+      );
+    for (const r of rows) {
+      ctx.stdout.write(
+        `${r.region}/${r.functionName}  ${r.startedAt}  ${r.from.runtime} ${r.from.architecture} → ${r.to.runtime} ${r.to.architecture} (${r.strategy})  ${r.state}${r.latest ? '' : '  (earlier migration)'}\n` +
+          `    migration ${r.migration}; backup: ${r.backup ? `${r.backup.path}${r.backup.version ? `, published as version ${r.backup.version}` : ''}` : 'none'}` +
+          liveText(r) +
+          '\n',
+      );
+    }
+    return errors.length > 0 ? 3 : 0;
   },
 };

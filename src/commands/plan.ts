@@ -8,6 +8,8 @@ import type { CommandContext, Command } from './command.js';
 import { iamPortFor, lambdaPortFor } from './aws-context.js';
 import { createBuildPort } from './build-port.js';
 import { selectFunctions } from './select.js';
+import { journalFor } from './state.js';
+import type { JournalPort } from '../core/journal.js';
 
 /** The options plan and apply share. */
 export const PLAN_OPTIONS = [
@@ -63,16 +65,26 @@ export async function planOptionsFrom(ctx: CommandContext): Promise<PlanOptions 
   };
 }
 
-/** Plans the functions the command line names, with progress on stderr. */
-export async function makePlan(ctx: CommandContext): Promise<Plan> {
+/**
+ * Plans the functions the command line names, with progress on stderr. Functions with an unfinished
+ * migration in the journal get that migration's plan: apply finishes it.
+ */
+export async function makePlan(ctx: CommandContext, journal: JournalPort = journalFor(ctx)): Promise<Plan> {
   const options = await planOptionsFrom(ctx);
   const lambda = lambdaPortFor(ctx.globals);
   const log = (line: string) => ctx.stderr.write(`${line}\n`);
-  const refs = await selectFunctions(lambda, ctx.globals, ctx.positionals, ctx.values.all === true, log);
+  const refs = await selectFunctions(
+    lambda,
+    ctx.globals,
+    ctx.positionals,
+    ctx.values.all === true,
+    log,
+    journal,
+  );
   const build = createBuildPort(options.sources);
   let plan: Plan | undefined;
   const iam = iamPortFor(ctx.globals);
-  for await (const e of planMigration(lambda, build, bundledLifecycle(), refs, options, { iam })) {
+  for await (const e of planMigration(lambda, build, bundledLifecycle(), refs, options, { iam, journal })) {
     if (e.type === 'progress') log(`${e.ref.region}/${e.ref.name}: ${e.message}`);
     else if (e.type === 'done') plan = e.plan;
   }

@@ -1,5 +1,7 @@
 import { numberOption } from '../cli/options.js';
 import { describeRouting, promoteAlias, type AliasMove } from '../core/promote.js';
+import { withFunctionLock } from '../core/ports.js';
+import { locksFor } from './state.js';
 import { UsageError } from '../errors.js';
 import { lambdaPortFor, singleRegion } from './aws-context.js';
 import type { Command, CommandContext } from './command.js';
@@ -52,7 +54,9 @@ export const promoteCommand: Command = {
         ? `Point ${ref.name}:${alias} at version ${toVersion}?`
         : `Publish ${ref.name}'s $LATEST and send ${weight !== undefined ? `${Math.round(weight * 100)}% of` : 'all'} ${alias}'s traffic to it?`,
     );
-    const r = await promoteAlias(lambda, ref, alias, move);
+    const r = await withFunctionLock(locksFor(ctx), ref, 'promote', () =>
+      promoteAlias(lambda, ref, alias, move),
+    );
     if (ctx.globals.json) ctx.stdout.write(JSON.stringify(r, null, 2) + '\n');
     else
       ctx.stdout.write(

@@ -2,11 +2,11 @@ import type { ApplyResult } from '../core/apply.js';
 import type { FunctionRef } from '../core/ports.js';
 import { rollbackMigrations } from '../core/rollback-many.js';
 import { UsageError, UserError } from '../errors.js';
-import { createFileJournal } from '../state/journal-fs.js';
 import type { Command, CommandContext } from './command.js';
 import { lambdaPortFor } from './aws-context.js';
 import { confirmMutation } from './confirm.js';
-import { exitCodeFor, journalPath, progressOutput } from './apply.js';
+import { exitCodeFor, progressOutput } from './apply.js';
+import { journalFor, locksFor } from './state.js';
 
 export const rollbackCommand: Command = {
   name: 'rollback',
@@ -15,7 +15,7 @@ export const rollbackCommand: Command = {
   details: 'FUNCTION is a name or REGION/NAME with a journal in the state folder (see `history`).',
   options: [{ name: 'all', type: 'boolean', description: 'every function with a migration in the journal' }],
   async run(ctx: CommandContext): Promise<number> {
-    const journal = createFileJournal(ctx.globals.stateDir);
+    const journal = journalFor(ctx);
     const known = await journal.list();
     if (ctx.positionals.length === 0 && !ctx.values.all)
       throw new UsageError('name the functions to roll back, or pass --all.');
@@ -36,7 +36,7 @@ export const rollbackCommand: Command = {
     let results: ApplyResult[] = [];
     let stopped = false;
     const view = progressOutput(ctx, 'rolling back');
-    for await (const e of rollbackMigrations(lambda, journal, refs, journalPath(ctx.globals.stateDir))) {
+    for await (const e of rollbackMigrations(lambda, journal, refs, { locks: locksFor(ctx) })) {
       if (e.type === 'done') ({ results, stopped } = e);
       else view.event(e);
     }

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import { once } from 'node:events';
-import { UsageError } from '../errors.js';
+import { UsageError, UserError } from '../errors.js';
 import { intOption, numberOption, type ParsedValues } from '../cli/options.js';
-import { startSandbox, type Sandbox, type SandboxOptions } from '../sandbox/server.js';
+import { readFile } from 'node:fs/promises';
+import { SandboxBusyError, startSandbox, type Sandbox, type SandboxOptions } from '../sandbox/server.js';
 import { seedDemoFunctions } from '../sandbox/seed.js';
 import type { Command, CommandContext } from './command.js';
 
@@ -53,6 +54,63 @@ function denyList(raw: string[]): string[] {
 function accountId(raw: string): string {
   if (!/^\d{12}$/.test(raw)) throw new UsageError(`--account-id takes 12 digits, not '${raw}'.`);
   return raw;
+}
+
+/** A sandbox a command talks to: one it started, or the one already serving the same data folder. */
+export interface SandboxHandle {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Waits until a sandbox at `url` answers (any HTTP status), for up to `ms`. */
+async function answers(url: string, ms: number): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    try {
+      await fetch(`${url}/2015-03-31/functions?MaxItems=1`, { signal: AbortSignal.timeout(1000) });
+      return true;
+    } catch {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  return false;
+}
+
+/**
+ * For the global --sandbox: starts an embedded sandbox, or, when a sandbox process already serves the same
+ * data folder (`npm run sandbox` in another terminal), attaches to it, so that both see the same functions.
+ */
+export async function embeddedSandbox(
+  options: SandboxOptions & { seed: boolean },
+  log: (line: string) => void,
+): Promise<SandboxHandle> {
+  try {
+    return await launchSandbox(options, log);
+  } catch (e) {
+    if (!(e instanceof SandboxBusyError)) throw e;
+    const url = e.url ?? (await sleepThenUrl(options.dataDir));
+    if (url && (await answers(url, 5000))) {
+      log(`using the sandbox already running at ${url} (pid ${e.holder.pid}) on ${options.dataDir}`);
+      return { url, close: () => Promise.resolve() };
+    }
+    throw new UserError(
+      `${e.message}, but it does not answer${url ? ` at ${url}` : ''}.`,
+      `Stop process ${e.holder.pid}, or pass --state-dir to use another folder.`,
+    );
+  }
+}
+
+/** The URL a sandbox that is still starting writes into its lock, read once it has had a moment. */
+async function sleepThenUrl(dataDir: string): Promise<string | undefined> {
+  await new Promise((r) => setTimeout(r, 1000));
+  try {
+    const owner = JSON.parse(await readFile(join(dataDir, 'sandbox.lock'), 'utf8')) as {
+      extra?: { url?: string };
+    };
+    return owner.extra?.url;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Starts a sandbox and seeds it when asked; progress lines go to `log`. */
@@ -148,7 +206,16 @@ export const sandboxCommand: Command = {
   async run(ctx: CommandContext): Promise<number> {
     const options = sandboxOptionsFrom(ctx.values, ctx.globals.stateDir);
     const log = (line: string) => ctx.stderr.write(`${line}\n`);
-    const sandbox = await launchSandbox(options, log);
+    let sandbox: Sandbox;
+    try {
+      sandbox = await launchSandbox(options, log);
+    } catch (e) {
+      if (!(e instanceof SandboxBusyError)) throw e;
+      throw new UserError(
+        `${e.message}.`,
+        `Point clients at it${e.url ? ` (--endpoint-url ${e.url})` : ''}, stop it first, or pass --data-dir for another folder.`,
+      );
+    }
     ctx.stdout.write(`sandbox listening on ${sandbox.url}\n`);
     log(`data in ${options.dataDir}; point clients at it with --endpoint-url ${sandbox.url}`);
     const stop = new AbortController();

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import { applyPlan } from '../core/apply.js';
 import { benchmark } from '../core/benchmark.js';
-import { migrationHistory } from '../core/history.js';
-import { latestMigration } from '../core/journal.js';
+import { migrationHistory, withUnfinished } from '../core/history.js';
+import { latestMigration } from '../core/migration-machine.js';
+import { withFunctionLock } from '../core/ports.js';
 import { bundledLifecycle, isoDay } from '../core/lifecycle.js';
 import { planMigration } from '../core/plan.js';
 import { promoteAlias } from '../core/promote.js';
@@ -14,7 +15,8 @@ import { createBenchUndo } from '../state/bench-undo.js';
 import { createFileJournal } from '../state/journal-fs.js';
 import { loadInkForTerminal } from '../ui/load-ink.js';
 import type { WizardServices } from '../ui/wizard/services.js';
-import { CONCURRENCY_OPTION, journalPath } from './apply.js';
+import { CONCURRENCY_OPTION } from './apply.js';
+import { locksFor } from './state.js';
 import { readEventFile } from './event-file.js';
 import { iamPortFor, lambdaPortFor } from './aws-context.js';
 import { createBuildPort } from './build-port.js';
@@ -38,8 +40,9 @@ export function wizardServices(
   event: Buffer,
 ): WizardServices {
   const lambda = lambdaPortFor(ctx.globals);
+  // A torn journal line is reported in the history screen's state; stderr would tear the wizard's frame.
   const journal = createFileJournal(ctx.globals.stateDir);
-  const journalOf = journalPath(ctx.globals.stateDir);
+  const locks = locksFor(ctx);
   const iam = iamPortFor(ctx.globals);
   const benchUndo = createBenchUndo(ctx.globals.stateDir);
   return {
@@ -47,7 +50,7 @@ export function wizardServices(
     sources,
     stateDir: ctx.globals.stateDir,
     regions: () => resolveRegions(ctx.globals, lambda),
-    scan: (regions) => scanFunctions(lambda, { regions }),
+    scan: (regions) => withUnfinished(scanFunctions(lambda, { regions }), lambda, journal, regions),
     // Compiler output is not shown: it would tear the wizard's frame; a failed build says why in the plan.
     plan: (refs, choices) =>
       planMigration(
@@ -56,16 +59,22 @@ export function wizardServices(
         bundledLifecycle(),
         refs,
         { ...choices, today: isoDay() },
-        { iam },
+        { iam, journal },
       ),
-    apply: (functions, signal) =>
-      applyPlan(lambda, journal, functions, { concurrency, journalPath: journalOf, signal }),
-    rollback: (refs, signal) => rollbackMigrations(lambda, journal, refs, journalOf, signal),
-    history: () => migrationHistory(journal, journalOf),
+    apply: (functions, signal) => applyPlan(lambda, journal, functions, { concurrency, signal, locks }),
+    rollback: (refs, signal) => rollbackMigrations(lambda, journal, refs, { signal, locks }),
+    // The latest migration of each function, with what the function is now: the ones rollback acts on.
+    history: async () => {
+      const { rows, errors } = await migrationHistory(journal, { lambda });
+      return { rows: rows.filter((r) => r.latest), errors };
+    },
     aliases: (ref) => lambda.listAliases(ref),
-    promote: (ref, alias, move) => promoteAlias(lambda, ref, alias, move),
-    backupVersion: async (ref) => latestMigration(await journal.read(ref))?.backup?.version,
-    bench: (refs, signal) => benchmark(lambda, refs, { cold: 3, warm: 10, event, signal, undo: benchUndo }),
+    promote: (ref, alias, move) =>
+      withFunctionLock(locks, ref, 'promote', () => promoteAlias(lambda, ref, alias, move)),
+    backupVersion: async (ref) =>
+      latestMigration(await journal.read(ref), journal.path(ref))?.backup?.version,
+    bench: (refs, signal) =>
+      benchmark(lambda, refs, { cold: 3, warm: 10, event, signal, undo: benchUndo, locks }),
   };
 }
 

@@ -1,7 +1,7 @@
 import { UserError } from '../errors.js';
 import { costPerMillion } from './cost.js';
 import type { Architecture } from './lifecycle.js';
-import type { FunctionConfig, FunctionRef, LambdaPort } from './ports.js';
+import type { FunctionConfig, FunctionRef, LambdaPort, LockPort } from './ports.js';
 import { parseReport } from './report.js';
 
 /** What to measure. */
@@ -18,6 +18,8 @@ export interface BenchOptions {
   readonly signal?: AbortSignal;
   /** Keeps the values to put back, so that a run killed halfway is put right by the next one. */
   readonly undo?: BenchUndo;
+  /** The locks of the functions whose $LATEST the benchmark changes, held for the whole run. */
+  readonly locks?: LockPort;
 }
 
 /** What the benchmark changes on $LATEST, as it was before. */
@@ -260,6 +262,23 @@ async function recover(
  * uses Lambda's prices for the architecture and memory size.
  */
 export async function* benchmark(
+  lambda: LambdaPort,
+  refs: readonly FunctionRef[],
+  options: BenchOptions,
+): AsyncGenerator<BenchEvent> {
+  // $LATEST changes for cold starts: no other process may work on those functions meanwhile.
+  const held: { release(): Promise<void> }[] = [];
+  try {
+    const changing = new Map(refs.filter(unqualified).map((r) => [`${r.region}/${r.name}`, r]));
+    for (const ref of changing.values())
+      if (options.locks) held.push(await options.locks.acquire(ref, 'bench'));
+    yield* benchmarkLocked(lambda, refs, options);
+  } finally {
+    for (const h of held) await h.release();
+  }
+}
+
+async function* benchmarkLocked(
   lambda: LambdaPort,
   refs: readonly FunctionRef[],
   options: BenchOptions,

@@ -1,8 +1,33 @@
-import type { MigrationRecord, JournalPort, BackupRecord } from './journal.js';
-import { latestMigration } from './journal.js';
-import type { FunctionRef } from './ports.js';
+import { mapLimit } from './concurrency.js';
+import type { BackupRecord, JournalPort, MigrationRecord } from './journal.js';
+import {
+  classifyLive,
+  expectedShapes,
+  foldJournal,
+  liveShapes,
+  isUnfinished,
+  type LiveShape,
+  type MigrationState,
+  type Phase,
+} from './migration-machine.js';
+import type { FunctionConfig, FunctionRef, LambdaPort } from './ports.js';
+import { candidate, type Candidate, type ScanEvent } from './scan.js';
 
-/** One function's latest journaled migration, as `history` lists it. */
+/** What the function is now, read from Lambda, against its latest migration. */
+export type LiveState =
+  | {
+      readonly runtime: string | null;
+      readonly handler: string | null;
+      readonly architecture: string | null;
+      readonly codeSha256: string;
+      /** Which of the migration's shapes it has ('other': changed outside the tool). */
+      readonly shape: LiveShape;
+      /** True when the shape is one the journal's state allows. */
+      readonly agrees: boolean;
+    }
+  | { readonly error: string };
+
+/** One journaled migration, as `history` lists it. */
 export interface HistoryRow {
   readonly functionName: string;
   readonly region: string;
@@ -12,43 +37,213 @@ export interface HistoryRow {
   readonly from: MigrationRecord['from'];
   readonly to: MigrationRecord['to'];
   readonly strategy: string;
-  /** migrated, rolled-back, failed, rolled back (restored|stopped|failed), or what is unfinished. */
+  readonly phase: Phase;
+  /** The state in words, with what to do next when something is left to do. */
   readonly state: string;
   readonly message: string | null;
   readonly backup: BackupRecord | null;
   readonly journal: string;
+  /** True for the function's latest migration: the one apply and rollback act on. */
+  readonly latest: boolean;
+  /** The function now (latest migrations only, unless history was asked not to read functions). */
+  readonly live?: LiveState;
 }
 
-/** Every function's latest migration from the journals, in the journal's order. */
+/** A journal history could not read (damaged, or of a newer format). */
+export interface HistoryError {
+  readonly functionName: string;
+  readonly region: string;
+  readonly journal: string;
+  readonly message: string;
+}
+
+/** Which migrations to list, and whether to read each function's live configuration. */
+export interface HistoryQuery {
+  readonly regions?: readonly string[];
+  readonly names?: readonly string[];
+  /** Reads each function's configuration (latest migrations); absent: the journals alone. */
+  readonly lambda?: LambdaPort;
+}
+
+/** What a state means for the user, and the command that moves it on. */
+export function describePhase(s: MigrationState, name: string): string {
+  switch (s.phase) {
+    case 'migrated':
+      return 'migrated';
+    case 'failed':
+      return 'failed before changing anything';
+    case 'rolled-back':
+      return 'rolled back';
+    case 'rollback-stopped':
+      return `rolled back as far as AWS allows: working on ${s.record.to.runtime} through the bridge`;
+    case 'rollback-failed':
+      return `rollback failed: run \`go-lambda-migrate rollback ${name}\` again`;
+    case 'rolling-back':
+      return `rollback interrupted: run \`go-lambda-migrate rollback ${name}\` to finish it`;
+    case 'planned':
+    case 'checked':
+    case 'backed-up':
+    case 'bridged':
+    case 'configuration-switched':
+    case 'code-switched':
+    case 'verified':
+      return `interrupted (${s.phase}${s.inFlight ? `, ${s.inFlight} under way` : ''}): run \`go-lambda-migrate apply ${name}\` to finish or \`rollback ${name}\` to undo`;
+  }
+}
+
+function liveState(s: MigrationState, c: FunctionConfig): LiveState {
+  const shapes = liveShapes(s.record, c);
+  const expected = expectedShapes(s);
+  const agreeing = [...shapes].find((x) => expected.has(x));
+  return {
+    runtime: c.runtime ?? null,
+    handler: c.handler ?? null,
+    architecture: c.architectures[0] ?? null,
+    codeSha256: c.codeSha256,
+    shape: agreeing ?? classifyLive(s.record, c),
+    agrees: agreeing !== undefined,
+  };
+}
+
+/**
+ * Every journaled migration of every function (or of those asked for), newest first. With a Lambda port,
+ * each function's latest migration carries what the function is now, and whether that agrees with the
+ * journal. Journals that cannot be read are listed apart, with the reason.
+ */
 export async function migrationHistory(
   journal: JournalPort,
-  journalPath: (ref: FunctionRef) => string,
-): Promise<HistoryRow[]> {
+  query: HistoryQuery = {},
+): Promise<{ rows: HistoryRow[]; errors: HistoryError[] }> {
+  const refs = (await journal.list()).filter(
+    (r) =>
+      (!query.regions || query.regions.includes(r.region)) &&
+      (!query.names || query.names.some((n) => n === r.name || n === `${r.region}/${r.name}`)),
+  );
   const rows: HistoryRow[] = [];
+  const errors: HistoryError[] = [];
+  await mapLimit(refs, 8, async (ref: FunctionRef) => {
+    let migrations: MigrationState[];
+    try {
+      migrations = foldJournal(await journal.read(ref), journal.path(ref));
+    } catch (e) {
+      errors.push({
+        functionName: ref.name,
+        region: ref.region,
+        journal: journal.path(ref),
+        message: (e as Error).message,
+      });
+      return;
+    }
+    const latest = migrations.at(-1);
+    let live: LiveState | undefined;
+    if (latest && query.lambda) {
+      try {
+        live = liveState(latest, await query.lambda.getConfiguration(ref));
+      } catch (e) {
+        live = { error: (e as Error).message };
+      }
+    }
+    for (const s of migrations) {
+      const isLatest = s === latest;
+      rows.push({
+        functionName: ref.name,
+        region: ref.region,
+        migration: s.record.id,
+        startedAt: s.startedAt,
+        endedAt: isUnfinished(s) ? null : (s.rollback?.time ?? s.ended?.time ?? null),
+        from: s.record.from,
+        to: s.record.to,
+        strategy: s.record.strategy,
+        phase: s.phase,
+        state: describePhase(s, ref.name),
+        message: s.rollback?.message ?? s.ended?.message ?? null,
+        backup: s.backup ?? null,
+        journal: journal.path(ref),
+        latest: isLatest,
+        ...(isLatest && live && { live }),
+      });
+    }
+  });
+  rows.sort((a, b) => (a.startedAt === b.startedAt ? 0 : a.startedAt < b.startedAt ? 1 : -1));
+  errors.sort((a, b) => (a.journal < b.journal ? -1 : 1));
+  return { rows, errors };
+}
+
+/**
+ * Functions of `regions` whose latest migration is unfinished (forward, or a rollback under way), or whose
+ * journal cannot be read: no longer candidates once their runtime switched, but apply and the wizard must
+ * still offer to finish them.
+ */
+export async function unfinishedRefs(
+  journal: JournalPort,
+  regions: readonly string[],
+): Promise<FunctionRef[]> {
+  const out: FunctionRef[] = [];
   for (const ref of await journal.list()) {
-    const s = latestMigration(await journal.read(ref));
-    if (!s) continue;
-    const state = s.rollback
-      ? `rolled back (${s.rollback.status})`
-      : s.ended
-        ? s.ended.status
-        : s.rollbackStarted
-          ? 'rollback interrupted'
-          : 'interrupted: run apply again to finish';
-    rows.push({
-      functionName: ref.name,
-      region: ref.region,
-      migration: s.record.id,
-      startedAt: s.startedAt,
-      endedAt: s.rollback?.time ?? s.ended?.time ?? null,
-      from: s.record.from,
-      to: s.record.to,
-      strategy: s.record.strategy,
-      state,
-      message: s.rollback?.message ?? s.ended?.message ?? null,
-      backup: s.backup ?? null,
-      journal: journalPath(ref),
-    });
+    if (!regions.includes(ref.region)) continue;
+    try {
+      const latest = foldJournal(await journal.read(ref), journal.path(ref)).at(-1);
+      if (
+        latest &&
+        (isUnfinished(latest) || latest.phase === 'rolling-back' || latest.phase === 'rollback-failed')
+      )
+        out.push(ref);
+    } catch {
+      out.push(ref);
+    }
   }
-  return rows;
+  return out;
+}
+
+/**
+ * A scan's events, with the functions that have an unfinished migration added to its result (marked
+ * `interrupted`), so that a list of candidates never loses a function the tool left halfway.
+ */
+export async function* withUnfinished(
+  events: AsyncIterable<ScanEvent>,
+  lambda: LambdaPort,
+  journal: JournalPort,
+  regions: readonly string[],
+): AsyncGenerator<ScanEvent> {
+  for await (const e of events) {
+    if (e.type !== 'done') {
+      yield e;
+      continue;
+    }
+    const extra: Candidate[] = [];
+    for (const ref of await unfinishedRefs(journal, regions)) {
+      const known = e.result.functions.find(
+        (f) => f.region === ref.region && f.functionName === ref.name && f.version === '$LATEST',
+      );
+      let state: string;
+      try {
+        const s = foldJournal(await journal.read(ref), journal.path(ref)).at(-1)!;
+        state = describePhase(s, ref.name);
+      } catch (err) {
+        state = (err as Error).message;
+      }
+      if (known) {
+        extra.push({ ...known, interrupted: state });
+        continue;
+      }
+      try {
+        extra.push({ ...candidate(await lambda.getConfiguration(ref), null), interrupted: state });
+      } catch {
+        // Gone or unreadable: history says so; there is nothing to migrate.
+      }
+    }
+    const replaced = new Set(extra.map((c) => `${c.region}/${c.functionName}`));
+    yield {
+      ...e,
+      result: {
+        ...e.result,
+        functions: [
+          ...e.result.functions.filter(
+            (f) => f.version !== '$LATEST' || !replaced.has(`${f.region}/${f.functionName}`),
+          ),
+          ...extra,
+        ],
+      },
+    };
+  }
 }

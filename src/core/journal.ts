@@ -4,6 +4,9 @@ import type { FunctionRef } from './ports.js';
 export type StepName = 'preflight' | 'backup' | 'bridge' | 'configuration' | 'code' | 'verify';
 export type RollbackStepName = 'rollback-bridge' | 'rollback-configuration' | 'rollback-code';
 
+/** The journal format this version writes and the newest it reads. A newer journal is refused, not guessed at. */
+export const JOURNAL_FORMAT = 1;
+
 /** What apply records before it changes anything: enough to finish, or to undo, after a crash. */
 export interface MigrationRecord {
   readonly id: string;
@@ -32,8 +35,11 @@ export interface BackupRecord {
   readonly version?: string;
 }
 
-/** One line of a function's journal (append-only, fsync'd JSON lines). */
-export type JournalEntry =
+/**
+ * One line of a function's journal (append-only, fsync'd JSON lines). `v` is the journal format that wrote
+ * it (absent in journals written before the format was numbered, which are format 1).
+ */
+export type JournalEntry = { readonly v?: number } & (
   | { readonly type: 'migration-start'; readonly time: string; readonly record: MigrationRecord }
   | {
       readonly type: 'step';
@@ -58,14 +64,36 @@ export type JournalEntry =
       readonly id: string;
       readonly status: 'restored' | 'stopped' | 'failed';
       readonly message: string;
-    };
+    }
+);
+
+/**
+ * A journal that cannot be trusted as it is: a line that does not parse (not a torn last line), a
+ * sequence of lines no run of the tool writes, or a newer format. Nothing is done to the function.
+ */
+export class JournalError extends Error {
+  constructor(
+    message: string,
+    readonly file: string,
+    readonly line: number,
+  ) {
+    super(message);
+    this.name = 'JournalError';
+  }
+}
 
 /** Durable, append-only journals per function, plus the blobs (backups, artifacts) they refer to. */
 export interface JournalPort {
   /** Appends an entry; returns once it is on disk. */
   append(ref: FunctionRef, entry: JournalEntry): Promise<void>;
-  /** Every entry of a function's journal, oldest first (a torn last line is ignored). */
+  /**
+   * Every entry of a function's journal, oldest first. A torn last line (a crash while it was written: it
+   * was never acknowledged) is reported through the journal's warning hook and left out; any other line
+   * that does not parse, or a line of a newer format, throws a JournalError naming the file and line.
+   */
   read(ref: FunctionRef): Promise<JournalEntry[]>;
+  /** Where a function's journal is, for messages. */
+  path(ref: FunctionRef): string;
   /** Functions that have a journal. */
   list(): Promise<FunctionRef[]>;
   /** Stores a blob durably and returns its path. */
@@ -74,59 +102,4 @@ export interface JournalPort {
   loadBlob(path: string): Promise<Buffer>;
   /** The path of a stored blob with this (base64) SHA-256, verified by reading it back, or undefined. */
   findBlob(sha256: string): Promise<string | undefined>;
-}
-
-/** Where a function's latest migration stands, folded from its journal. */
-export interface MigrationState {
-  readonly record: MigrationRecord;
-  readonly done: ReadonlySet<string>;
-  readonly backup: BackupRecord | undefined;
-  /** Set once the migration ended (migrated, rolled back or failed). */
-  readonly ended: { status: string; message: string; time: string } | undefined;
-  readonly rollback: { status: string; message: string; time: string } | undefined;
-  readonly rollbackStarted: boolean;
-  readonly startedAt: string;
-}
-
-/** Folds a journal into the state of its latest migration (undefined when it has none). */
-export function latestMigration(entries: readonly JournalEntry[]): MigrationState | undefined {
-  let state: MigrationState | undefined;
-  const done = new Set<string>();
-  for (const e of entries) {
-    switch (e.type) {
-      case 'migration-start':
-        done.clear();
-        state = {
-          record: e.record,
-          done,
-          backup: undefined,
-          ended: undefined,
-          rollback: undefined,
-          rollbackStarted: false,
-          startedAt: e.time,
-        };
-        break;
-      case 'step':
-        if (state && e.id === state.record.id) {
-          if (e.phase === 'done' || e.phase === 'skipped') done.add(e.step);
-          if (e.backup) state = { ...state, backup: e.backup };
-        }
-        break;
-      case 'migration-end':
-        if (state && e.id === state.record.id)
-          state = { ...state, ended: { status: e.status, message: e.message, time: e.time } };
-        break;
-      case 'rollback-start':
-        if (state && e.id === state.record.id) {
-          for (const s of ['rollback-bridge', 'rollback-configuration', 'rollback-code']) done.delete(s);
-          state = { ...state, rollbackStarted: true, rollback: undefined };
-        }
-        break;
-      case 'rollback-end':
-        if (state && e.id === state.record.id)
-          state = { ...state, rollback: { status: e.status, message: e.message, time: e.time } };
-        break;
-    }
-  }
-  return state;
 }

@@ -7,6 +7,8 @@ import type { Architecture, RuntimeLifecycle } from './lifecycle.js';
 import type { BuildPort, FunctionConfig, FunctionRef, LambdaPort, SmokeOutcome } from './ports.js';
 import { managedBy } from './scan.js';
 import { EventChannel, mapLimit } from './concurrency.js';
+import { JournalError, type JournalPort } from './journal.js';
+import { decideApply, FORWARD_STEPS, latestMigration } from './migration-machine.js';
 import {
   actionsFor,
   blocks,
@@ -73,6 +75,8 @@ export interface FunctionPlan {
   > | null;
   readonly smoke: SmokeOutcome | null;
   readonly artifacts: { final?: Artifact; bridge?: Artifact };
+  /** The interrupted migration this plan finishes (from its journal), instead of a new one. */
+  readonly resumes?: string;
 }
 
 export interface Plan {
@@ -348,21 +352,116 @@ async function risksFor(
   return risks;
 }
 
-/** Plans several functions (two at a time: rebuilds are CPU-bound), streaming progress; the plan comes last. */
+/**
+ * The plan of a function whose journal holds an unfinished migration: that migration's own record and
+ * artifacts and the steps it has left (apply finishes it), or the reason apply would refuse it. Undefined
+ * when the journal leaves apply free to plan anew.
+ */
+export async function journalPlan(
+  lambda: LambdaPort,
+  journal: JournalPort,
+  ref: FunctionRef,
+): Promise<FunctionPlan | undefined> {
+  let state;
+  try {
+    state = latestMigration(await journal.read(ref), journal.path(ref));
+  } catch (e) {
+    if (!(e instanceof JournalError)) throw e;
+    state = e;
+  }
+  if (state === undefined) return undefined;
+  const c = await lambda.getConfiguration(ref);
+  const from = {
+    runtime: c.runtime ?? '',
+    handler: c.handler ?? '',
+    architectures: [...c.architectures],
+    codeSha256: c.codeSha256,
+    revisionId: c.revisionId,
+    codeSize: c.codeSize,
+  };
+  const base = {
+    functionName: c.name,
+    functionArn: c.arn.replace(/:(\$LATEST|\d+)$/, ''),
+    region: ref.region,
+    source: null,
+    binary: null,
+    smoke: null,
+  };
+  const blocked = (reason: string): FunctionPlan => ({
+    ...base,
+    from,
+    to: { runtime: from.runtime, handler: from.handler, architectures: from.architectures },
+    strategy: 'none',
+    steps: [],
+    risks: [],
+    blocked: reason,
+    artifacts: {},
+  });
+  if (state instanceof JournalError) return blocked(state.message);
+  const decision = decideApply(state, c);
+  if (decision.kind === 'refuse') return blocked(decision.reason);
+  if (decision.kind !== 'resume') return undefined;
+  const { record } = state;
+  const load = async (a: { path: string; sha256: string }, architecture: Architecture) => {
+    const zip = await journal.loadBlob(a.path);
+    if (sha(zip) !== a.sha256) throw new Error(`the journaled artifact ${a.path} does not match its SHA-256`);
+    return artifact(zip, architecture);
+  };
+  let artifacts: FunctionPlan['artifacts'];
+  try {
+    artifacts = {
+      final: await load(record.artifacts.final, record.to.architecture),
+      ...(record.artifacts.bridge && { bridge: await load(record.artifacts.bridge, 'x86_64') }),
+    };
+  } catch (e) {
+    return blocked(
+      `the interrupted migration ${record.id} cannot be finished: ${(e as Error).message}; roll it back with \`go-lambda-migrate rollback ${ref.name}\``,
+    );
+  }
+  const left = FORWARD_STEPS.slice(state.done.length);
+  return {
+    ...base,
+    from: { ...record.from, architectures: [record.from.architecture], codeSize: 0 },
+    to: {
+      runtime: record.to.runtime,
+      handler: record.to.handler,
+      architectures: [record.to.architecture],
+      codeSize: artifacts.final!.size,
+    },
+    strategy: record.strategy === 'rebuild' ? 'rebuild' : 'repackage',
+    steps: left.map((action) => ({ action, detail: `finish the interrupted migration ${record.id}` })),
+    risks: [
+      {
+        level: 'warning',
+        message: `an interrupted migration (${record.id}, started ${state.startedAt}) is in the journal, at '${state.phase}': apply finishes it (${left.join(', ')}) from the function's actual state; rollback undoes it`,
+      },
+    ],
+    blocked: null,
+    artifacts,
+    resumes: record.id,
+  };
+}
+
+/**
+ * Plans several functions (two at a time: rebuilds are CPU-bound), streaming progress; the plan comes last.
+ * With a journal, a function with an unfinished migration gets that migration's plan (see journalPlan).
+ */
 export async function* planMigration(
   lambda: LambdaPort,
   build: BuildPort,
   lifecycle: RuntimeLifecycle,
   refs: readonly FunctionRef[],
   options: PlanOptions,
-  extras: { concurrency?: number; iam?: IamPort } = {},
+  extras: { concurrency?: number; iam?: IamPort; journal?: JournalPort } = {},
 ): AsyncGenerator<PlanEvent | { type: 'done'; plan: Plan }> {
   const channel = new EventChannel<PlanEvent>();
   const plans: FunctionPlan[] = [];
   const work = mapLimit(refs, extras.concurrency ?? 2, async (ref) => {
     channel.push({ type: 'function-start', ref });
     const progress = (message: string) => channel.push({ type: 'progress', ref, message });
-    let plan = await planFunction(lambda, build, lifecycle, ref, options, progress);
+    let plan =
+      (extras.journal && (await journalPlan(lambda, extras.journal, ref))) ??
+      (await planFunction(lambda, build, lifecycle, ref, options, progress));
     if (extras.iam && !plan.blocked && plan.strategy !== 'none' && plan.functionArn) {
       progress('checking permissions (IAM policy simulation)');
       plan = withPermissions(

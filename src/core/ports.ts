@@ -167,3 +167,48 @@ export interface BuildPort {
     event: unknown,
   ): Promise<SmokeOutcome>;
 }
+
+/** Who holds a function's lock: enough to name the other process in a message. */
+export interface LockHolder {
+  readonly pid: number;
+  readonly purpose: string;
+  readonly since: string;
+  readonly host: string;
+}
+
+/** Another process is working on the function: nothing was done to it. */
+export class LockedError extends Error {
+  constructor(
+    readonly ref: FunctionRef,
+    readonly holder: LockHolder,
+  ) {
+    super(
+      `${ref.region}/${ref.name} is being worked on by another go-lambda-migrate process (pid ${holder.pid}${holder.host ? ` on ${holder.host}` : ''}, ${holder.purpose}, since ${holder.since}): wait for it to finish, or stop it`,
+    );
+    this.name = 'LockedError';
+  }
+}
+
+/**
+ * One process per function at a time, across processes: apply, rollback, bench and promote take a
+ * function's lock before their first call on it. A lock whose process has died is taken over.
+ */
+export interface LockPort {
+  /** Takes `ref`'s lock for `purpose`, or throws a LockedError naming the process that has it. */
+  acquire(ref: FunctionRef, purpose: string): Promise<{ release(): Promise<void> }>;
+}
+
+/** Runs `work` under `ref`'s lock (when locks are given), releasing it however `work` ends. */
+export async function withFunctionLock<T>(
+  locks: LockPort | undefined,
+  ref: FunctionRef,
+  purpose: string,
+  work: () => Promise<T>,
+): Promise<T> {
+  const lock = await locks?.acquire({ region: ref.region, name: ref.name }, purpose);
+  try {
+    return await work();
+  } finally {
+    await lock?.release();
+  }
+}

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { JournalPort, MigrationState, RollbackStepName } from './journal.js';
+import type { JournalPort, RollbackStepName } from './journal.js';
+import type { MigrationState } from './migration-machine.js';
 import type { FunctionConfig, FunctionRef, LambdaPort } from './ports.js';
 
 /** How a rollback ended. */
@@ -32,6 +33,7 @@ export async function rollbackFunction(
 ): Promise<RollbackOutcome> {
   const { record, backup } = state;
   const id = record.id;
+  await journal.append(ref, { type: 'rollback-start', time: now(), id, reason });
   if (!backup) {
     await journal.append(ref, {
       type: 'rollback-end',
@@ -42,7 +44,6 @@ export async function rollbackFunction(
     });
     return { status: 'restored', message: 'nothing had changed yet' };
   }
-  await journal.append(ref, { type: 'rollback-start', time: now(), id, reason });
   const original = await journal.loadBlob(backup.path);
   if (sha(original) !== backup.sha256) {
     const message = `the backup at ${backup.path} does not match its recorded SHA-256: not restoring from it${backup.version ? `; the original is also published as version ${backup.version}` : ''}`;
@@ -70,22 +71,24 @@ export async function rollbackFunction(
     onStep(name, 'done');
   };
   const onOldConfig = (c: FunctionConfig) => c.runtime === from.runtime && c.handler === from.handler;
-  // 1. Code that runs on both the current runtime and the old one: the migration's bridge, or the original
-  //    zip itself when it already has a bootstrap (a provided.* function).
+  // 1. Code that runs on both the current runtime and the old one: the migration's bridge (x86_64), or the
+  //    original zip itself on its own architecture when it already has a bootstrap (a provided.* function).
   const bridge = record.artifacts.bridge
-    ? await journal.loadBlob(record.artifacts.bridge.path)
+    ? { zip: await journal.loadBlob(record.artifacts.bridge.path), architecture: 'x86_64' as const }
     : from.runtime === 'go1.x'
       ? undefined
-      : original;
+      : { zip: original, architecture: from.architecture };
   await step(
     'rollback-bridge',
     (c) =>
       !onOldConfig(c) &&
-      (c.architectures[0] !== 'x86_64' || (bridge !== undefined && c.codeSha256 !== sha(bridge))),
+      (bridge
+        ? c.codeSha256 !== sha(bridge.zip) || c.architectures[0] !== bridge.architecture
+        : c.architectures[0] !== 'x86_64'),
     async (c) => {
       await lambda.updateCode(ref, {
-        zip: bridge ?? original,
-        architecture: 'x86_64',
+        zip: bridge?.zip ?? original,
+        architecture: bridge?.architecture ?? 'x86_64',
         revisionId: c.revisionId,
       });
     },

@@ -19,6 +19,8 @@ export interface Candidate {
   readonly codeSize: number;
   readonly lastModified: string;
   readonly managedBy: string | null;
+  /** Set when the journal holds an unfinished migration of the function: what state it is in. */
+  readonly interrupted?: string;
 }
 
 export interface ScanResult {
@@ -47,7 +49,8 @@ export function managedBy(tags: Readonly<Record<string, string>>): string | null
   return null;
 }
 
-function candidate(f: FunctionConfig, managed: string | null): Candidate {
+/** A function's configuration as a scan candidate. */
+export function candidate(f: FunctionConfig, managed: string | null): Candidate {
   return {
     functionName: f.name,
     functionArn: f.arn,

@@ -8,6 +8,7 @@ import { answerQuery, defaultCallerArn, isDenied, type IdentityOptions } from '.
 import type { ApiRequest, SandboxContext } from './context.js';
 import { LambdaApiError, serviceError, tooLarge, tooManyRequests } from './api-error.js';
 import { parseFunctionRef } from './arn.js';
+import { acquireLock, type HeldLock, type LockOwner } from '../os/pid-lock.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { matchRoute, ROUTES, type Route } from './routes.js';
 import { SandboxStore } from './store.js';
@@ -102,8 +103,42 @@ function sendError(res: ServerResponse, err: LambdaApiError): void {
   send(res, err.status, err.body(), { 'x-amzn-errortype': err.type, ...err.headers });
 }
 
-/** Starts the Lambda-compatible control plane on `host:port`. */
+/** Another sandbox process serves this data folder: two would diverge silently, so this one does not start. */
+export class SandboxBusyError extends Error {
+  constructor(
+    readonly dataDir: string,
+    readonly holder: LockOwner,
+  ) {
+    const url = typeof holder.extra?.url === 'string' ? holder.extra.url : undefined;
+    super(
+      `another sandbox (pid ${holder.pid}, since ${holder.since}${url ? `, at ${url}` : ''}) already serves ${dataDir}`,
+    );
+    this.name = 'SandboxBusyError';
+  }
+
+  /** The running sandbox's URL, once it listens. */
+  get url(): string | undefined {
+    return typeof this.holder.extra?.url === 'string' ? this.holder.extra.url : undefined;
+  }
+}
+
+/**
+ * Starts the Lambda-compatible control plane on `host:port`. One sandbox per data folder: the folder's
+ * `sandbox.lock` names the process and URL serving it, and a second start throws SandboxBusyError (a lock
+ * left by a killed sandbox is taken over).
+ */
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
+  const lock = await acquireLock(join(options.dataDir, 'sandbox.lock'), 'sandbox');
+  if ('heldBy' in lock) throw new SandboxBusyError(options.dataDir, lock.heldBy);
+  try {
+    return await startLocked(options, lock);
+  } catch (e) {
+    await lock.release();
+    throw e;
+  }
+}
+
+async function startLocked(options: SandboxOptions, lock: HeldLock): Promise<Sandbox> {
   const store = await SandboxStore.open(options.dataDir);
   const secret = randomBytes(32);
   const random = options.random ?? Math.random;
@@ -303,8 +338,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   });
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+  await lock.update({ url });
   return {
-    url: `http://${host}:${address.port}`,
+    url,
     port: address.port,
     store,
     context,
@@ -313,7 +350,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       new Promise<void>((resolve) => {
         server.close(() => {
           if (logFd !== undefined) closeSync(logFd);
-          resolve();
+          lock.release().then(resolve, resolve);
         });
         server.closeAllConnections();
         pool.close();

@@ -110,8 +110,9 @@ function fakeServices(candidates: Candidate[], step = gate(), planning?: Promise
       yield { type: 'done', results };
     },
     history: () =>
-      Promise.resolve(
-        candidates.map((c) => ({
+      Promise.resolve({
+        errors: [],
+        rows: candidates.map((c) => ({
           functionName: c.functionName,
           region: c.region,
           migration: 'm1',
@@ -126,12 +127,14 @@ function fakeServices(candidates: Candidate[], step = gate(), planning?: Promise
           },
           to: { runtime: 'provided.al2023', handler: 'bootstrap', architecture: 'arm64' as const },
           strategy: 'rebuild',
+          phase: 'migrated' as const,
           state: 'migrated',
           message: null,
           backup: { path: '/state/backups/x.zip', sha256: 'x', size: 1, version: '7' },
           journal: 'j',
+          latest: true,
         })),
-      ),
+      }),
     aliases: (ref) =>
       Promise.resolve(ref.name === 'orders' ? [{ name: 'live', functionVersion: '1', weights: {} }] : []),
     promote: (_ref, _alias, move) => {
@@ -381,9 +384,13 @@ describe('the wizard', () => {
     let results: ApplyResult[] = [];
     for await (const e of applyPlan(
       untouchable,
-      { append: () => Promise.reject(new Error('journal')), read: () => Promise.resolve([]) } as never,
+      {
+        append: () => Promise.reject(new Error('journal')),
+        read: () => Promise.resolve([]),
+        path: () => 'j',
+      } as never,
       [functionPlan({ region: 'eu-west-1', name: 'a' })],
-      { concurrency: 2, journalPath: () => 'j', signal: controller.signal },
+      { concurrency: 2, signal: controller.signal },
     )) {
       if (e.type === 'done') results = e.results;
       else events.push(e.type);

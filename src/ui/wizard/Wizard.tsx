@@ -270,7 +270,7 @@ export function Wizard({
       case 'results':
         return dispatch({ type: 'back-to-results' });
       case 'history':
-        void run(async () => dispatch({ type: 'history-open', rows: await services.history() }));
+        void run(async () => dispatch({ type: 'history-open', ...(await services.history()) }));
         return;
       case 'no':
         return dispatch({ type: 'confirm', open: false });

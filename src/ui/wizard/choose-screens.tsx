@@ -51,7 +51,8 @@ export function SelectScreen({
         return (
           <Text key={keyOfCandidate(c)} inverse={here && color} bold={here && !color}>
             {here ? '›' : ' '} [{ticked ? 'x' : ' '}] {cell(keyOfCandidate(c), name)} {cell(c.runtime, 12)}{' '}
-            {cell(c.architectures.join(','), 7)} {cell(c.handler ?? '', 14)} {c.managedBy ?? ''}
+            {cell(c.architectures.join(','), 7)} {cell(c.handler ?? '', 14)}{' '}
+            {c.interrupted ? `interrupted: enter finishes it` : (c.managedBy ?? '')}
           </Text>
         );
       })}

@@ -17,7 +17,18 @@ export function HistoryScreen({
   stateDir: string;
   color: boolean;
 }): ReactElement {
-  if (screen.rows.length === 0) return <Text>No migration is recorded in {stateDir}.</Text>;
+  const errors = screen.errors.map((e) => (
+    <Text key={e.journal} color={color ? 'red' : undefined}>
+      {e.region}/{e.functionName}: {e.message}
+    </Text>
+  ));
+  if (screen.rows.length === 0)
+    return (
+      <Box flexDirection="column">
+        <Text>No migration is recorded in {stateDir}.</Text>
+        {errors}
+      </Box>
+    );
   const [from, to] = windowAround(screen.cursor, screen.rows.length, rows);
   const n = screen.selected.length;
   const functions = `${n} selected function${n === 1 ? '' : 's'}`;
@@ -35,9 +46,13 @@ export function HistoryScreen({
             {r.from.runtime} {r.from.architecture} → {r.to.runtime} {r.to.architecture} ({r.strategy}):{' '}
             {r.state}
             {r.backup?.version ? `; backup version ${r.backup.version}` : ''}
+            {r.live && 'agrees' in r.live && !r.live.agrees
+              ? `; now ${r.live.runtime} ${r.live.architecture}: changed outside go-lambda-migrate`
+              : ''}
           </Text>
         );
       })}
+      {errors}
       {screen.confirming && (
         <Text color={color ? 'yellow' : undefined}>
           {screen.confirming === 'rollback'

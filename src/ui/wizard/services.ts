@@ -1,6 +1,6 @@
 import type { ApplyEvent, ApplyResult } from '../../core/apply.js';
 import type { BenchEvent } from '../../core/benchmark.js';
-import type { HistoryRow } from '../../core/history.js';
+import type { HistoryError, HistoryRow } from '../../core/history.js';
 import type { Architecture } from '../../core/lifecycle.js';
 import type { Plan, PlanEvent, Strategy } from '../../core/plan.js';
 import type { FunctionPlan } from '../../core/plan.js';
@@ -43,8 +43,8 @@ export interface WizardServices {
   aliases(ref: FunctionRef): Promise<AliasInfo[]>;
   /** Moves an alias to the migrated code (see core/promote). */
   promote(ref: FunctionRef, alias: string, move: AliasMove): Promise<PromoteResult>;
-  /** Every function's latest journaled migration. */
-  history(): Promise<HistoryRow[]>;
+  /** Every function's latest journaled migration, with what the function is now; unreadable journals apart. */
+  history(): Promise<{ rows: HistoryRow[]; errors: HistoryError[] }>;
   /** The published version apply made of a function's original code, if it made one. */
   backupVersion(ref: FunctionRef): Promise<string | undefined>;
   /** Benchmarks `refs` side by side (the first against the second); `signal` stops it, putting back what it changed. */

@@ -1,6 +1,6 @@
 import type { ApplyEvent, ApplyResult } from '../../core/apply.js';
 import type { BenchEvent, BenchReport } from '../../core/benchmark.js';
-import type { HistoryRow } from '../../core/history.js';
+import type { HistoryError, HistoryRow } from '../../core/history.js';
 import type { FunctionPlan, Plan, PlanEvent } from '../../core/plan.js';
 import type { FunctionRef } from '../../core/ports.js';
 import type { Candidate, ScanEvent } from '../../core/scan.js';
@@ -61,6 +61,8 @@ export type Screen =
   | {
       readonly kind: 'history';
       readonly rows: readonly HistoryRow[];
+      /** Journals that could not be read, with the reason. */
+      readonly errors: readonly HistoryError[];
       readonly cursor: number;
       readonly selected: readonly string[];
       readonly confirming: false | 'rollback' | 'bench';
@@ -118,7 +120,11 @@ export type WizardAction =
   | { readonly type: 'bench-event'; readonly key: string; readonly event: BenchEvent }
   | { readonly type: 'bench-failed'; readonly key: string; readonly message: string }
   | { readonly type: 'back-to-results' }
-  | { readonly type: 'history-open'; readonly rows: readonly HistoryRow[] }
+  | {
+      readonly type: 'history-open';
+      readonly rows: readonly HistoryRow[];
+      readonly errors: readonly HistoryError[];
+    }
   | { readonly type: 'work-start'; readonly what: 'migration' | 'rollback'; readonly at: number }
   | { readonly type: 'work-event'; readonly event: ApplyEvent; readonly at: number }
   | { readonly type: 'tick'; readonly at: number }
@@ -196,7 +202,9 @@ function onScan(state: WizardState, e: ScanEvent): WizardState {
           kind: 'select',
           candidates,
           cursor: 0,
-          selected: candidates.filter((c) => c.runtime === 'go1.x').map(keyOfCandidate),
+          selected: candidates
+            .filter((c) => c.runtime === 'go1.x' || c.interrupted !== undefined)
+            .map(keyOfCandidate),
         },
       };
     }
@@ -252,7 +260,14 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
       return {
         ...state,
         lastSelect: s.kind === 'select' ? s : state.lastSelect,
-        screen: { kind: 'history', rows: action.rows, cursor: 0, selected: [], confirming: false },
+        screen: {
+          kind: 'history',
+          rows: action.rows,
+          errors: action.errors,
+          cursor: 0,
+          selected: [],
+          confirming: false,
+        },
       };
     case 'toggle-all': {
       if (s.kind !== 'select') return state;
