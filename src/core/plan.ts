@@ -7,7 +7,7 @@ import type { Architecture, RuntimeLifecycle } from './lifecycle.js';
 import type { BuildPort, FunctionConfig, FunctionRef, LambdaPort, SmokeOutcome } from './ports.js';
 import { managedBy } from './scan.js';
 import { EventChannel, mapLimit } from './concurrency.js';
-import { JournalError, type JournalPort } from './journal.js';
+import { JournalError, type JournalPort, type StepName } from './journal.js';
 import { decideApply, FORWARD_STEPS, latestMigration } from './migration-machine.js';
 import {
   actionsFor,
@@ -419,17 +419,30 @@ export async function journalPlan(
     );
   }
   const left = FORWARD_STEPS.slice(state.done.length);
+  const final = artifacts.final!;
+  const detail: Record<StepName, string> = {
+    preflight: `RevisionId ${record.from.revisionId} and CodeSha256 ${record.from.codeSha256} as recorded`,
+    backup: 'download the deployed zip, check its SHA-256; publish a version of it',
+    bridge: 'upload the recorded bridge zip (x86_64), unless the function is already past it',
+    configuration: `Runtime → ${record.to.runtime}, Handler → ${record.to.handler}`,
+    code: `upload the recorded ${record.strategy === 'rebuild' ? 'rebuilt' : 'repackaged'} zip (${mb(final.size)}, sha256 ${final.sha256}), Architectures → ${record.to.architecture}`,
+    verify: record.verify ? 'invoke once with the verify event and require success' : 'not asked for',
+  };
   return {
     ...base,
-    from: { ...record.from, architectures: [record.from.architecture], codeSize: 0 },
+    from: {
+      ...record.from,
+      architectures: [record.from.architecture],
+      codeSize: state.backup?.size ?? 0,
+    },
     to: {
       runtime: record.to.runtime,
       handler: record.to.handler,
       architectures: [record.to.architecture],
-      codeSize: artifacts.final!.size,
+      codeSize: final.size,
     },
     strategy: record.strategy === 'rebuild' ? 'rebuild' : 'repackage',
-    steps: left.map((action) => ({ action, detail: `finish the interrupted migration ${record.id}` })),
+    steps: left.map((action) => ({ action, detail: detail[action] })),
     risks: [
       {
         level: 'warning',

@@ -51,12 +51,17 @@ export function SelectScreen({
         return (
           <Text key={keyOfCandidate(c)} inverse={here && color} bold={here && !color}>
             {here ? '›' : ' '} [{ticked ? 'x' : ' '}] {cell(keyOfCandidate(c), name)} {cell(c.runtime, 12)}{' '}
-            {cell(c.architectures.join(','), 7)} {cell(c.handler ?? '', 14)}{' '}
-            {c.interrupted ? `interrupted: enter finishes it` : (c.managedBy ?? '')}
+            {cell(c.architectures.join(','), 7)}{' '}
+            {c.interrupted ? 'interrupted' : `${cell(c.handler ?? '', 14)} ${c.managedBy ?? ''}`}
           </Text>
         );
       })}
       {to < screen.candidates.length && <Text dimColor={color}> ↓ {screen.candidates.length - to} more</Text>}
+      {screen.candidates.some((c) => c.interrupted) && (
+        <Text color={color ? 'yellow' : undefined}>
+          interrupted: left halfway; planning it finishes it from its journal
+        </Text>
+      )}
     </Box>
   );
 }
