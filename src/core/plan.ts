@@ -105,6 +105,25 @@ function mb(n: number): string {
   return `${(n / 1024 / 1024).toFixed(1)} MB`;
 }
 
+/** What every plan of a function starts from: its configuration now, and its names. */
+function planBase(c: FunctionConfig, ref: FunctionRef) {
+  return {
+    from: {
+      runtime: c.runtime ?? '',
+      handler: c.handler ?? '',
+      architectures: [...c.architectures],
+      codeSha256: c.codeSha256,
+      revisionId: c.revisionId,
+      codeSize: c.codeSize,
+    },
+    base: {
+      functionName: c.name,
+      functionArn: c.arn.replace(/:(\$LATEST|\d+)$/, ''),
+      region: ref.region,
+    },
+  };
+}
+
 /**
  * Plans one function: reads its configuration and code (read-only calls only), inspects the binary, chooses
  * the strategy, builds the artifacts and smoke-tests them locally, and lists the steps and risks.
@@ -119,18 +138,9 @@ export async function planFunction(
 ): Promise<FunctionPlan> {
   const got = await lambda.getFunction(ref);
   const c: FunctionConfig = got.config;
-  const from = {
-    runtime: c.runtime ?? '',
-    handler: c.handler ?? '',
-    architectures: [...c.architectures],
-    codeSha256: c.codeSha256,
-    revisionId: c.revisionId,
-    codeSize: c.codeSize,
-  };
+  const { from, base: common } = planBase(c, ref);
   const base = {
-    functionName: c.name,
-    functionArn: c.arn.replace(/:(\$LATEST|\d+)$/, ''),
-    region: ref.region,
+    ...common,
     from,
     source: null,
     binary: null,
@@ -371,18 +381,9 @@ export async function journalPlan(
   }
   if (state === undefined) return undefined;
   const c = await lambda.getConfiguration(ref);
-  const from = {
-    runtime: c.runtime ?? '',
-    handler: c.handler ?? '',
-    architectures: [...c.architectures],
-    codeSha256: c.codeSha256,
-    revisionId: c.revisionId,
-    codeSize: c.codeSize,
-  };
+  const { from, base: common } = planBase(c, ref);
   const base = {
-    functionName: c.name,
-    functionArn: c.arn.replace(/:(\$LATEST|\d+)$/, ''),
-    region: ref.region,
+    ...common,
     source: null,
     binary: null,
     smoke: null,

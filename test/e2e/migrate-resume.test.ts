@@ -1,10 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetFunctionConfigurationCommand, InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { DEMO_DIR } from '../../src/sandbox/seed.js';
 import { runCli, startSandboxProcess, startWitnessedSandbox, type WitnessedSandbox } from '../helpers/cli.js';
+import { lockHolder } from '../helpers/lock-holder.js';
 import { createTinyFunction, lambdaClient } from '../helpers/sandbox.js';
 
 interface Invoker {
@@ -38,25 +37,6 @@ function backgroundInvoker(client: LambdaClient, name: string, event: unknown): 
       return { ok, failures };
     },
   };
-}
-
-/** A process that holds a lock file until killed, as another go-lambda-migrate would. */
-async function lockHolder(path: string): Promise<ChildProcess> {
-  const module = fileURLToPath(new URL('../../dist/os/pid-lock.js', import.meta.url));
-  const child = spawn(
-    process.execPath,
-    [
-      '--input-type=module',
-      '-e',
-      `import(${JSON.stringify(module)}).then(async (m) => { await m.acquireLock(${JSON.stringify(path)}, 'apply'); process.stdout.write('locked\\n'); setInterval(() => {}, 1000); });`,
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.once('data', () => resolve());
-    child.once('exit', (code) => reject(new Error(`the lock holder exited with ${code}`)));
-  });
-  return child;
 }
 
 describe('a migration never causes an outage, and every state has a way forward and back', () => {

@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LockedError } from '../../src/core/ports.js';
 import { acquireLock, thisProcess, type LockOwner, type ProcessIdentity } from '../../src/os/pid-lock.js';
 import { createFileLocks } from '../../src/state/function-locks.js';
+import { lockHolder } from '../helpers/lock-holder.js';
 import { tempDir } from '../helpers/sandbox.js';
 
 /** Fake processes in one test: each has a pid, and the test says which are alive. */
@@ -64,21 +63,7 @@ describe('pid locks', () => {
 
   it('a real process killed with SIGKILL leaves a lock the next process takes over; a reused pid does not count', async () => {
     const path = join(dir, 'd.lock');
-    // The built module (npm test builds first): Node 20 runs no TypeScript.
-    const module = fileURLToPath(new URL('../../dist/os/pid-lock.js', import.meta.url));
-    const child = spawn(
-      process.execPath,
-      [
-        '--input-type=module',
-        '-e',
-        `import(${JSON.stringify(module)}).then(async (m) => { await m.acquireLock(${JSON.stringify(path)}, 'apply'); process.stdout.write('locked\\n'); setInterval(() => {}, 1000); });`,
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.once('data', () => resolve());
-      child.once('exit', (code) => reject(new Error(`the lock holder exited with ${code}`)));
-    });
+    const child = await lockHolder(path);
     const held = await acquireLock(path, 'apply');
     expect(held).toMatchObject({ heldBy: { pid: child.pid, purpose: 'apply' } });
     child.kill('SIGKILL');
