@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, relative, resolve } from 'node:path';
-import { bundledLifecycle } from '../core/lifecycle.js';
+import { bundledLifecycle } from '../lambda/lifecycle.js';
 import { UsageError, UserError } from '../errors.js';
 import { DeploymentError, pickBinary, readDeployment } from '../archive/deployment.js';
 import { ZipFormatError } from '../archive/zip-read.js';

@@ -1,5 +1,5 @@
 import { readEventFile } from './event-file.js';
-import { bundledLifecycle, isoDay } from '../core/lifecycle.js';
+import { bundledLifecycle, isoDay } from '../lambda/lifecycle.js';
 import { planChanges, planMigration, type Plan, type PlanOptions, type Strategy } from '../core/plan.js';
 import { UsageError } from '../errors.js';
 import { planDocument, savePlan } from '../state/plan-file.js';

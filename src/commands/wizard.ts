@@ -4,7 +4,7 @@ import { benchmark } from '../core/benchmark.js';
 import { migrationHistory, withUnfinished } from '../core/history.js';
 import { latestMigration } from '../core/migration-machine.js';
 import { withFunctionLock } from '../core/ports.js';
-import { bundledLifecycle, isoDay } from '../core/lifecycle.js';
+import { bundledLifecycle, isoDay } from '../lambda/lifecycle.js';
 import { planMigration } from '../core/plan.js';
 import { promoteAlias } from '../core/promote.js';
 import { rollbackMigrations } from '../core/rollback-many.js';

@@ -1,8 +1,8 @@
 import { UserError } from '../errors.js';
-import { costPerMillion } from './cost.js';
-import type { Architecture } from './lifecycle.js';
+import { costPerMillion } from '../lambda/prices.js';
+import type { Architecture } from '../lambda/lifecycle.js';
 import type { FunctionConfig, FunctionRef, LambdaPort, LockPort } from './ports.js';
-import { parseReport } from './report.js';
+import { parseReport } from '../lambda/report.js';
 
 /** What to measure. */
 export interface BenchOptions {

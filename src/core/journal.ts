@@ -1,4 +1,4 @@
-import type { Architecture } from './lifecycle.js';
+import type { Architecture } from '../lambda/lifecycle.js';
 import type { FunctionRef } from './ports.js';
 
 export type StepName = 'preflight' | 'backup' | 'bridge' | 'configuration' | 'code' | 'verify';

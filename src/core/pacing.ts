@@ -1,3 +1,4 @@
+import { LAMBDA_QUOTAS } from '../lambda/facts.js';
 /** Hands out `rate` tokens a second, bursts up to `burst`; `take` waits for one. */
 export class RateLimiter {
   private tokens: number;
@@ -31,7 +32,6 @@ export class RateLimiter {
 }
 
 /** Lambda's control-plane quotas per region, in requests a second (AWS-FACTS). */
-export const LAMBDA_QUOTAS = { getFunction: 100, control: 15 } as const;
 
 /**
  * The share of a quota the pacer uses: running exactly at the quota leaves its bucket empty, so any jitter

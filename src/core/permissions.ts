@@ -1,4 +1,5 @@
-import type { Step } from './plan.js';
+import type { StepName } from './journal.js';
+import { principalFor } from '../lambda/facts.js';
 
 /** IAM's verdict on one action against one resource. */
 export interface PermissionDecision {
@@ -25,7 +26,7 @@ export type PermissionReport =
   | { readonly status: 'unchecked'; readonly reason: string };
 
 /** The IAM action each step of a migration calls. */
-const STEP_ACTIONS: Readonly<Record<Step['action'], readonly string[]>> = {
+const STEP_ACTIONS: Readonly<Record<StepName, readonly string[]>> = {
   preflight: ['lambda:GetFunctionConfiguration'],
   backup: ['lambda:GetFunction', 'lambda:PublishVersion'],
   bridge: ['lambda:UpdateFunctionCode'],
@@ -38,20 +39,8 @@ const STEP_ACTIONS: Readonly<Record<Step['action'], readonly string[]>> = {
 const BEST_EFFORT = new Set(['lambda:PublishVersion']);
 
 /** The IAM actions a plan's steps need (apply and rollback), in a stable order. */
-export function actionsFor(steps: readonly Step[]): string[] {
+export function actionsFor(steps: readonly { readonly action: StepName }[]): string[] {
   return [...new Set(['lambda:GetFunction', ...steps.flatMap((s) => STEP_ACTIONS[s.action])])].sort();
-}
-
-/**
- * The principal IAM simulates for a caller: an assumed role's session maps to its role (the path of a
- * role with one is not in the session ARN, so such a role is not found); users and roles stay as they are.
- * Undefined for callers IAM cannot simulate (the root user, federated users).
- */
-export function principalFor(callerArn: string): string | undefined {
-  const assumed = /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([^/]+)\/.+$/.exec(callerArn);
-  if (assumed) return `arn:${assumed[1]}:iam::${assumed[2]}:role/${assumed[3]}`;
-  if (/^arn:aws[a-z-]*:iam::\d{12}:(user|role)\/.+$/.test(callerArn)) return callerArn;
-  return undefined;
 }
 
 /**

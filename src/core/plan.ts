@@ -1,9 +1,10 @@
+import { GO_RUNTIMES } from '../lambda/facts.js';
 import { createHash } from 'node:crypto';
 import { bootstrapZip, bridgeZip, keptEntries, writeZipAsync } from '../archive/package.js';
 import { DeploymentError, pickBinary, readDeployment, type Deployment } from '../archive/deployment.js';
 import { ZipFormatError } from '../archive/zip-read.js';
 import { inspectBinary, type BinaryReport } from '../golang/inspect-binary.js';
-import type { Architecture, RuntimeLifecycle } from './lifecycle.js';
+import type { Architecture, RuntimeLifecycle } from '../lambda/lifecycle.js';
 import type { BuildPort, FunctionConfig, FunctionRef, LambdaPort, SmokeOutcome } from './ports.js';
 import { managedBy } from './scan.js';
 import { EventChannel, mapLimit } from './concurrency.js';
@@ -37,7 +38,7 @@ export interface Risk {
 }
 
 export interface Step {
-  readonly action: 'preflight' | 'backup' | 'bridge' | 'configuration' | 'code' | 'verify';
+  readonly action: StepName;
   readonly detail: string;
 }
 
@@ -98,7 +99,6 @@ const artifact = (zip: Buffer, architecture: Architecture): Artifact => ({
   size: zip.length,
   architecture,
 });
-const GO_SOURCES = new Set(['go1.x', 'provided', 'provided.al2', 'provided.al2023']);
 const RUNTIME_FAILURE = /^(Runtime\.|Sandbox\.|PathError)/;
 
 function mb(n: number): string {
@@ -155,7 +155,7 @@ export async function planFunction(
     risks,
     blocked: reason,
   });
-  if (!c.runtime || !GO_SOURCES.has(c.runtime))
+  if (!c.runtime || !GO_RUNTIMES.has(c.runtime))
     return blocked(`runtime ${c.runtime ?? '(none)'} is not a Go runtime this tool migrates`);
   if (c.runtime === options.target && from.architectures[0] === options.arch) {
     const done: Risk = {

@@ -1,4 +1,4 @@
-import type { Architecture } from './lifecycle.js';
+import type { Architecture } from '../lambda/lifecycle.js';
 
 /** Which function: a region, a name, and optionally a version or alias. */
 export interface FunctionRef {

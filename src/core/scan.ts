@@ -1,9 +1,9 @@
 import { EventChannel, Limiter, mapLimit } from './concurrency.js';
-import { LAMBDA_QUOTAS } from './pacing.js';
+import { DEPRECATED_GO_RUNTIMES, LAMBDA_QUOTAS } from '../lambda/facts.js';
 import type { FunctionConfig, LambdaPort } from './ports.js';
 
 /** The runtimes scan looks for by default: go1.x, and the deprecated custom runtimes. */
-export const DEFAULT_SCAN_RUNTIMES = ['go1.x', 'provided.al2', 'provided'];
+export const DEFAULT_SCAN_RUNTIMES = DEPRECATED_GO_RUNTIMES;
 
 /** One candidate, as CLI.md's `scan --json` lists it. */
 export interface Candidate {

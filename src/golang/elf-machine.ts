@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import type { Architecture } from '../core/lifecycle.js';
+import type { Architecture } from '../lambda/lifecycle.js';
 
 /** What an executable's first bytes say it is. */
 export type ExecutableKind =

@@ -1,4 +1,4 @@
-import type { Architecture } from '../core/lifecycle.js';
+import type { Architecture } from '../lambda/lifecycle.js';
 
 /** A file that is not an ELF executable, or whose structures are damaged. */
 export class ElfError extends Error {

@@ -5,8 +5,8 @@ import {
   RUNTIME_API_SINCE,
   type Assessment,
   type BinaryFacts,
-} from '../core/verdict.js';
-import type { RuntimeLifecycle } from '../core/lifecycle.js';
+} from './verdict.js';
+import type { RuntimeLifecycle } from '../lambda/lifecycle.js';
 import { readBuildInfo, type BuildInfo } from './buildinfo.js';
 import { ElfError, readElf, type ElfInfo } from './elf.js';
 

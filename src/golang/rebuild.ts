@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Architecture } from '../core/lifecycle.js';
+import type { Architecture } from '../lambda/lifecycle.js';
 import { UserError } from '../errors.js';
 import { compareVersions, readElf } from './elf.js';
 import { goBuild, GoBuildError, requireGo, type GoToolchain } from './go-toolchain.js';

@@ -1,4 +1,4 @@
-import type { RuntimeLifecycle } from '../core/lifecycle.js';
+import type { RuntimeLifecycle } from '../lambda/lifecycle.js';
 import type { SandboxStore } from './store.js';
 
 /** What every operation of the control plane needs: state, clock, date and behaviour knobs. */

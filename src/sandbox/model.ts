@@ -1,4 +1,4 @@
-import type { Architecture } from '../core/lifecycle.js';
+import type { Architecture } from '../lambda/lifecycle.js';
 
 /** A code package held by the sandbox: the zip's SHA-256 (base64, as Lambda reports it) and size. */
 export interface CodeRef {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { principalFor } from '../core/permissions.js';
+import { principalFor } from '../lambda/facts.js';
 
 /**
  * What the sandbox says of the caller's permissions: the caller's ARN (as STS reports it) and the

@@ -3,7 +3,7 @@ import { mkdir, readFile, readdir, rename, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Architecture } from '../core/lifecycle.js';
+import type { Architecture } from '../lambda/lifecycle.js';
 import { writeZip, type ZipInput } from '../archive/zip-write.js';
 import { goBuild, requireGo, type GoToolchain } from '../golang/go-toolchain.js';
 import type { ApiRequest, SandboxContext } from './context.js';

@@ -3,7 +3,7 @@ import { createReadStream, closeSync, openSync, writeSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { bundledLifecycle, isoDay, type RuntimeLifecycle } from '../core/lifecycle.js';
+import { bundledLifecycle, isoDay, type RuntimeLifecycle } from '../lambda/lifecycle.js';
 import { answerQuery, defaultCallerArn, isDenied, type IdentityOptions } from './query-api.js';
 import type { ApiRequest, SandboxContext } from './context.js';
 import { LambdaApiError, serviceError, tooLarge, tooManyRequests } from './api-error.js';

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CodeRef, FunctionRecord } from './model.js';
-import { removeFileDurable, removeStaleTemps, writeFileDurable } from '../state/durable-files.js';
+import { removeFileDurable, removeStaleTemps, writeFileDurable } from '../os/durable-files.js';
 
 const FORMAT = 1;
 

@@ -1,3 +1,4 @@
+import { LAMBDA_QUOTAS } from '../lambda/facts.js';
 /** A token bucket: `rate` tokens a second, bursts up to `rate`. */
 export class TokenBucket {
   private tokens: number;
@@ -27,7 +28,10 @@ export class TokenBucket {
 export type QuotaClass = 'get-function' | 'control' | 'none';
 
 /** Lambda's per-region control-plane quotas: GetFunction 100 req/s, every other control-plane call 15 req/s. */
-export const QUOTA_RATES: Record<Exclude<QuotaClass, 'none'>, number> = { 'get-function': 100, control: 15 };
+export const QUOTA_RATES: Record<Exclude<QuotaClass, 'none'>, number> = {
+  'get-function': LAMBDA_QUOTAS.getFunction,
+  control: LAMBDA_QUOTAS.control,
+};
 
 /** Per-region token buckets for each quota. */
 export class RegionThrottle {

@@ -1,4 +1,4 @@
-import type { Architecture } from '../core/lifecycle.js';
+import type { Architecture } from '../lambda/lifecycle.js';
 import { readZipDirectory, ZipFormatError } from '../archive/zip-read.js';
 import { UNZIPPED_LIMIT } from '../archive/deployment.js';
 import type { SandboxContext } from './context.js';

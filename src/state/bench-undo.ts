@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BenchOriginal, BenchUndo } from '../core/benchmark.js';
 import type { FunctionRef } from '../core/ports.js';
-import { removeFileDurable, writeFileDurable } from './durable-files.js';
+import { removeFileDurable, writeFileDurable } from '../os/durable-files.js';
 
 /** The benchmark's undo file per function, under STATE_DIR/bench/REGION/NAME.json, written durably. */
 export function createBenchUndo(stateDir: string): BenchUndo {

@@ -3,7 +3,7 @@ import { open, readFile, readdir, mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { JOURNAL_FORMAT, JournalError, type JournalEntry, type JournalPort } from '../core/journal.js';
 import type { FunctionRef } from '../core/ports.js';
-import { writeFileDurable } from './durable-files.js';
+import { writeFileDurable } from '../os/durable-files.js';
 
 let appended = 0;
 

@@ -1,5 +1,5 @@
 import type { BenchReport, KindReport, Sample, TargetReport } from '../core/benchmark.js';
-import { PRICES } from '../core/cost.js';
+import { PRICES } from '../lambda/prices.js';
 
 interface Row {
   readonly label: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { benchmark, stats } from '../../src/core/benchmark.js';
-import { costPerMillion } from '../../src/core/cost.js';
+import { costPerMillion } from '../../src/lambda/prices.js';
 import { fakeBenchPort as fakePort } from '../fakes/bench-port.js';
 
 describe('the benchmark core', () => {

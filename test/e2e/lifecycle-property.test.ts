@@ -18,7 +18,7 @@ import { applyPlan } from '../../src/core/apply.js';
 import { benchmark } from '../../src/core/benchmark.js';
 import { migrationHistory } from '../../src/core/history.js';
 import type { JournalPort } from '../../src/core/journal.js';
-import { bundledLifecycle, isoDay } from '../../src/core/lifecycle.js';
+import { bundledLifecycle, isoDay } from '../../src/lambda/lifecycle.js';
 import { foldJournal } from '../../src/core/migration-machine.js';
 import { planFunction, type FunctionPlan } from '../../src/core/plan.js';
 import { withFunctionLock, type LambdaPort, type LockPort } from '../../src/core/ports.js';

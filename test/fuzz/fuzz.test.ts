@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { DeploymentError, pickBinary, readDeployment } from '../../src/archive/deployment.js';
 import { readZipDirectory, readZipEntry, ZipFormatError } from '../../src/archive/zip-read.js';
 import { writeZip } from '../../src/archive/zip-write.js';
-import { bundledLifecycle } from '../../src/core/lifecycle.js';
+import { bundledLifecycle } from '../../src/lambda/lifecycle.js';
 import { readBuildInfo } from '../../src/golang/buildinfo.js';
 import { ElfError, readElf } from '../../src/golang/elf.js';
 import { inspectBinary } from '../../src/golang/inspect-binary.js';

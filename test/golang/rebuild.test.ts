@@ -5,7 +5,7 @@ import { type LambdaClient } from '@aws-sdk/client-lambda';
 import { bootstrapZip, bridgeZip } from '../../src/archive/package.js';
 import { readDeployment } from '../../src/archive/deployment.js';
 import { writeZip } from '../../src/archive/zip-write.js';
-import { bundledLifecycle } from '../../src/core/lifecycle.js';
+import { bundledLifecycle } from '../../src/lambda/lifecycle.js';
 import { inspectBinary } from '../../src/golang/inspect-binary.js';
 import { rebuildBootstrap, type RebuildEvent } from '../../src/golang/rebuild.js';
 import { findModules, matchSource } from '../../src/golang/source-match.js';

@@ -1,5 +1,5 @@
 import { InvokeCommand, type InvokeCommandInput, type LambdaClient } from '@aws-sdk/client-lambda';
-import { parseReport } from '../../src/core/report.js';
+import { parseReport } from '../../src/lambda/report.js';
 
 /** Invokes with the log tail and returns the parsed pieces. */
 export async function invoke(

@@ -1,6 +1,6 @@
 import { access, constants } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
-import type { Architecture } from '../../core/lifecycle.js';
+import type { Architecture } from '../../lambda/lifecycle.js';
 import { hostArchitecture } from '../../golang/elf-machine.js';
 
 /** How to start a binary of another architecture: through qemu-user. */

@@ -4,12 +4,12 @@ import { access, constants, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Architecture } from '../../core/lifecycle.js';
+import type { Architecture } from '../../lambda/lifecycle.js';
 import { executableKind, hostArchitecture } from '../../golang/elf-machine.js';
 import { GoRpcClient } from '../go1x/rpc-client.js';
 import { emulatorFor, type Emulator } from './emulation.js';
 import { peakRssKb, treeRssKb } from './process-memory.js';
-import type { ReportFigures } from '../../core/report.js';
+import type { ReportFigures } from '../../lambda/report.js';
 import { billedDuration, reportLine } from './report.js';
 import { RuntimeApiServer, type RuntimeResult } from './runtime-api.js';
 
@@ -53,7 +53,6 @@ export interface InvocationOutcome {
   readonly emulatedBy: string | undefined;
 }
 
-export const GO_RUNTIMES = new Set(['go1.x', 'provided', 'provided.al2', 'provided.al2023']);
 const INIT_LIMIT_MS = 10_000;
 const SAMPLE_MS = 10;
 

@@ -7,7 +7,8 @@ import { effectiveConfig, type FunctionRecord } from '../model.js';
 import { latestStatus } from '../render.js';
 import { route, type Route } from '../routes.js';
 import { hexOf } from '../store.js';
-import { GO_RUNTIMES, type InvocationOutcome } from './environment.js';
+import { GO_RUNTIMES } from '../../lambda/facts.js';
+import type { InvocationOutcome } from './environment.js';
 import type { EnvironmentPool } from './pool.js';
 import { logTail } from './report.js';
 

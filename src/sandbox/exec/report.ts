@@ -1,4 +1,4 @@
-import type { ReportFigures } from '../../core/report.js';
+import type { ReportFigures } from '../../lambda/report.js';
 
 /** Billed duration: rounded up to the ms; a cold start includes INIT (billed for all ZIP runtimes since 2025-08). */
 export function billedDuration(durationMs: number, initDurationMs?: number): number {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Architecture } from '../../core/lifecycle.js';
+import type { Architecture } from '../../lambda/lifecycle.js';
 import { writeZip } from '../../archive/zip-write.js';
 import { ExecutionEnvironment, type InvocationOutcome } from './environment.js';
 import { unpackTaskRoot } from './task-root.js';

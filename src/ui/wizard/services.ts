@@ -1,7 +1,7 @@
 import type { ApplyEvent, ApplyResult } from '../../core/apply.js';
 import type { BenchEvent } from '../../core/benchmark.js';
 import type { HistoryError, HistoryRow } from '../../core/history.js';
-import type { Architecture } from '../../core/lifecycle.js';
+import type { Architecture } from '../../lambda/lifecycle.js';
 import type { Plan, PlanEvent, Strategy } from '../../core/plan.js';
 import type { FunctionPlan } from '../../core/plan.js';
 import type { AliasInfo, FunctionRef } from '../../core/ports.js';

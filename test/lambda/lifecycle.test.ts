@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bundledLifecycle, parseLifecycle } from '../../src/core/lifecycle.js';
+import { bundledLifecycle, parseLifecycle } from '../../src/lambda/lifecycle.js';
 
 describe('runtime lifecycle table', () => {
   const lc = bundledLifecycle();

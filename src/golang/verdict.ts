@@ -1,5 +1,5 @@
-import { compareVersions } from '../golang/elf.js';
-import type { Architecture, RuntimeLifecycle } from './lifecycle.js';
+import { compareVersions } from './elf.js';
+import type { Architecture, RuntimeLifecycle } from '../lambda/lifecycle.js';
 
 /** The facts a verdict is drawn from (all read from the binary). */
 export interface BinaryFacts {
