@@ -10,7 +10,7 @@ export interface OptionSpec {
   readonly description: string;
 }
 
-/** Options every command takes (CLI.md). */
+/** Options every command takes (the global options of the README). */
 export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
   {
     name: 'profile',

@@ -31,8 +31,6 @@ export class RateLimiter {
   }
 }
 
-/** Lambda's control-plane quotas per region, in requests a second (AWS-FACTS). */
-
 /**
  * The share of a quota the pacer uses: running exactly at the quota leaves its bucket empty, so any jitter
  * on the way (a busy event loop, the network) turns into 429s and backoff.

@@ -50,7 +50,7 @@ export interface Artifact {
   readonly architecture: Architecture;
 }
 
-/** One function's plan: CLI.md's document, plus what apply needs. */
+/** One function's plan: the `plan --json` document, plus what apply needs. */
 export interface FunctionPlan {
   readonly functionName: string;
   /** The unqualified ARN (the permission preflight's resource); absent in plans saved before it existed. */

@@ -5,7 +5,7 @@ import type { FunctionConfig, LambdaPort } from './ports.js';
 /** The runtimes scan looks for by default: go1.x, and the deprecated custom runtimes. */
 export const DEFAULT_SCAN_RUNTIMES = DEPRECATED_GO_RUNTIMES;
 
-/** One candidate, as CLI.md's `scan --json` lists it. */
+/** One candidate, as `scan --json` lists it. */
 export interface Candidate {
   readonly functionName: string;
   readonly functionArn: string;

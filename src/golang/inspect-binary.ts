@@ -12,7 +12,7 @@ import { ElfError, readElf, type ElfInfo } from './elf.js';
 
 const LAMBDA_LIB = 'github.com/aws/aws-lambda-go';
 
-/** Everything `inspect` reports about one binary (the `--json` document of CLI.md, plus a few fields). */
+/** Everything `inspect` reports about one binary (the `inspect --json` document the README lists, plus a few fields). */
 export interface BinaryReport extends Assessment {
   readonly file: string;
   readonly size: number;

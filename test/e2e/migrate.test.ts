@@ -137,6 +137,23 @@ describe('scan, plan, apply, rollback against the sandbox, with its access log a
     });
   }, 300_000);
 
+  it('plan NAME reads the function directly: no scan; a missing function or one not on go1.x says so', async () => {
+    const before = (await log()).length;
+    const r = await cli(['plan', 'eu-west-1/legacy-billing', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const ops = (await log()).slice(before).map((c) => c.operation);
+    expect(ops).not.toContain('ListFunctions');
+    expect(ops.filter((o) => o === 'GetFunctionConfiguration').length).toBeGreaterThanOrEqual(1);
+    const missing = await cli(['plan', 'no-such-function']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('there is no function no-such-function in us-east-1, eu-west-1');
+    const migrated = await cli(['plan', 'thumbnailer']);
+    expect(migrated.code).toBe(1);
+    expect(migrated.stderr).toContain(
+      'thumbnailer runs provided.al2023, not go1.x, provided or provided.al2',
+    );
+  }, 120_000);
+
   it('apply without a terminal and without --yes exits 2 and changes nothing', async () => {
     const before = (await log()).filter((c) => MUTATING.has(c.operation)).length;
     const r = await cli(['apply', 'payments-webhook']);
