@@ -57,6 +57,17 @@ const KINDS: Record<string, [AwsErrorKind, string]> = {
 export function mapAwsError(e: unknown, what: string): unknown {
   if (!(e instanceof Error)) return e;
   const name = e.name;
+  // Past a runtime's block-update date, Lambda answers InvalidParameterValueException with this wording.
+  if (
+    name === 'InvalidParameterValueException' &&
+    /no longer supported for creating or updating/.test(e.message)
+  )
+    return new AwsError(
+      'runtime-blocked',
+      `${what}: ${e.message}`,
+      'AWS no longer accepts this runtime in updates: roll back through the published backup version.',
+      name,
+    );
   const known = KINDS[name];
   if (known) return new AwsError(known[0], `${what}: ${e.message}`, known[1], name);
   if (/Region is missing/i.test(e.message)) {

@@ -42,6 +42,8 @@ export type AwsErrorKind =
   | 'conflict'
   | 'precondition'
   | 'invalid'
+  /** A deprecated runtime refused in updates (past its block-update date). */
+  | 'runtime-blocked'
   | 'service'
   | 'network'
   | 'credentials'

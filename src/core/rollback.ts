@@ -14,7 +14,7 @@ const sha = (b: Buffer) => createHash('sha256').update(b).digest('base64');
 
 /** True when Lambda refused the old runtime because it is past its block-update date. */
 export function isRuntimeBlocked(e: unknown): boolean {
-  return e instanceof Error && /no longer supported for creating or updating/.test(e.message);
+  return (e as { kind?: string } | undefined)?.kind === 'runtime-blocked';
 }
 
 /**

@@ -147,7 +147,7 @@ export class FakeLambda implements LambdaPort {
   private refuseBlocked(runtime: string | undefined): void {
     if (runtime && this.blocked.has(runtime))
       throw new FakeAwsError(
-        'invalid',
+        'runtime-blocked',
         `The runtime parameter of ${runtime} is no longer supported for creating or updating AWS Lambda functions.`,
       );
   }

@@ -13,9 +13,7 @@ export function FinishedRow({ row, color }: { row: Row; color: boolean }): React
   return (
     <Box flexDirection="column">
       <Text>
-        <Text color={COLORS[r.status]}>
-          {r.status === 'migrated' ? '✔' : r.status === 'skipped' ? '–' : '✖'}{' '}
-        </Text>
+        <Text color={tint}>{r.status === 'migrated' ? '✔' : r.status === 'skipped' ? '–' : '✖'} </Text>
         <Text bold>{row.label}</Text>
         <Text color={tint}> {r.status}</Text>
         <Text dimColor={color}> {seconds((row.endedAt ?? row.startedAt) - row.startedAt)}</Text>
