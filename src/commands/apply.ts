@@ -1,5 +1,5 @@
 import { applyPlan, type ApplyEvent, type ApplyResult } from '../core/apply.js';
-import { planChanges, type Plan } from '../core/plan.js';
+import { changingFunctions, planChanges, type Plan } from '../core/plan.js';
 import { UsageError } from '../errors.js';
 import { loadPlan } from '../state/plan-file.js';
 import { intOption } from '../cli/options.js';
@@ -113,7 +113,7 @@ export const applyCommand: Command = {
       return 0;
     }
     if (!ctx.globals.json) ctx.stderr.write(renderPlan(plan) + '\n');
-    const count = plan.functions.filter((f) => !f.blocked && f.strategy !== 'none').length;
+    const count = changingFunctions(plan).length;
     await confirmMutation(ctx, `Migrate ${count} function${count === 1 ? '' : 's'}?`);
     const lambda = lambdaPortFor(ctx.globals);
     let results: ApplyResult[] = [];

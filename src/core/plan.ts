@@ -476,7 +476,7 @@ export async function* planMigration(
     let plan =
       (extras.journal && (await journalPlan(lambda, extras.journal, ref))) ??
       (await planFunction(lambda, build, lifecycle, ref, options, progress));
-    if (extras.iam && !plan.blocked && plan.strategy !== 'none' && plan.functionArn) {
+    if (extras.iam && changesFunction(plan) && plan.functionArn) {
       progress('checking permissions (IAM policy simulation)');
       plan = withPermissions(
         plan,
@@ -527,7 +527,13 @@ export function withPermissions(plan: FunctionPlan, report: PermissionReport): F
   };
 }
 
+/** True when a function's plan changes it: neither blocked nor already done. */
+export const changesFunction = (f: FunctionPlan): boolean => !f.blocked && f.strategy !== 'none';
+
+/** The plans apply carries out. */
+export const changingFunctions = (plan: Plan): FunctionPlan[] => plan.functions.filter(changesFunction);
+
 /** True when the plan changes something. */
 export function planChanges(plan: Plan): boolean {
-  return plan.functions.some((f) => !f.blocked && f.strategy !== 'none');
+  return plan.functions.some(changesFunction);
 }

@@ -1,4 +1,4 @@
-import type { FunctionPlan, Plan } from '../core/plan.js';
+import { changingFunctions, type FunctionPlan, type Plan } from '../core/plan.js';
 
 const mb = (n: number | undefined) => (n === undefined ? '?' : `${(n / 1024 / 1024).toFixed(1)} MB`);
 const arrow = (a: string, b: string) => (a === b ? a : `${a} -> ${b}`);
@@ -7,7 +7,7 @@ const arrow = (a: string, b: string) => (a === b ? a : `${a} -> ${b}`);
 export function renderPlan(plan: Plan): string {
   const out: string[] = [];
   for (const f of plan.functions) out.push(...renderFunction(f), '');
-  const migrate = plan.functions.filter((f) => !f.blocked && f.strategy !== 'none').length;
+  const migrate = changingFunctions(plan).length;
   const blocked = plan.functions.filter((f) => f.blocked).length;
   const same = plan.functions.length - migrate - blocked;
   out.push(`Plan: ${migrate} to migrate, ${blocked} blocked, ${same} unchanged. Nothing was changed.`);

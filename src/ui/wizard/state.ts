@@ -1,7 +1,7 @@
 import type { ApplyEvent, ApplyResult } from '../../core/apply.js';
 import type { BenchEvent, BenchReport } from '../../core/benchmark.js';
 import type { HistoryError, HistoryRow } from '../../core/history.js';
-import type { FunctionPlan, Plan, PlanEvent } from '../../core/plan.js';
+import { changingFunctions, type FunctionPlan, type Plan, type PlanEvent } from '../../core/plan.js';
 import type { FunctionRef } from '../../core/ports.js';
 import type { Candidate, ScanEvent } from '../../core/scan.js';
 import { initialProgress, progressReducer, type ProgressState, type Row } from '../progress/state.js';
@@ -176,8 +176,7 @@ export function selectedRefs(screen: SelectScreen | HistoryScreen): FunctionRef[
 }
 
 /** The plans apply would carry out: neither blocked nor unchanged. */
-export const changing = (plan: Plan): FunctionPlan[] =>
-  plan.functions.filter((f) => !f.blocked && f.strategy !== 'none');
+export const changing = changingFunctions;
 
 function onScan(state: WizardState, e: ScanEvent): WizardState {
   const s = state.screen;
