@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ApiRequest, ApiResponse, SandboxContext } from './context.js';
 import type { AliasRecord, FunctionRecord } from './model.js';
 import { conflict, invalidParameter, notFound, validation } from './api-error.js';
-import { functionArn, parseFunctionRef } from './arn.js';
+import { functionArn, parseFunctionName } from './arn.js';
 import { marker, pageSize, requireFunction } from './lookup.js';
 import { renderAlias } from './render.js';
 import { checkRevision, stringField } from './validate.js';
@@ -65,7 +65,7 @@ function weightsField(
 
 /** CreateAlias with optional weighted routing to one additional published version. */
 export async function createAlias(ctx: SandboxContext, req: ApiRequest): Promise<ApiResponse> {
-  const record = requireFunction(ctx, req.region, parseFunctionRef(req.params.name!).name);
+  const record = requireFunction(ctx, req.region, parseFunctionName(req.params.name!).name);
   const b = req.body;
   const name = stringField(b.Name, 'name', 128, ALIAS);
   const version = stringField(b.FunctionVersion, 'functionVersion', 1024, /^(\$LATEST|[0-9]+)$/);
@@ -89,13 +89,13 @@ export async function createAlias(ctx: SandboxContext, req: ApiRequest): Promise
 
 /** GetAlias. */
 export function getAlias(ctx: SandboxContext, req: ApiRequest): ApiResponse {
-  const record = requireFunction(ctx, req.region, parseFunctionRef(req.params.name!).name);
+  const record = requireFunction(ctx, req.region, parseFunctionName(req.params.name!).name);
   return { status: 200, body: renderAlias(ctx, record, requireAlias(ctx, record, req.params.alias!)) };
 }
 
 /** UpdateAlias: version, description, routing; RevisionId guard. */
 export async function updateAlias(ctx: SandboxContext, req: ApiRequest): Promise<ApiResponse> {
-  const record = requireFunction(ctx, req.region, parseFunctionRef(req.params.name!).name);
+  const record = requireFunction(ctx, req.region, parseFunctionName(req.params.name!).name);
   const current = requireAlias(ctx, record, req.params.alias!);
   const b = req.body;
   checkRevision(b.RevisionId, current.revisionId, 'GetAlias');
@@ -119,7 +119,7 @@ export async function updateAlias(ctx: SandboxContext, req: ApiRequest): Promise
 
 /** DeleteAlias. */
 export async function deleteAlias(ctx: SandboxContext, req: ApiRequest): Promise<ApiResponse> {
-  const record = requireFunction(ctx, req.region, parseFunctionRef(req.params.name!).name);
+  const record = requireFunction(ctx, req.region, parseFunctionName(req.params.name!).name);
   const name = req.params.alias!;
   if (record.aliases.some((a) => a.name === name)) {
     await ctx.store.save({ ...record, aliases: record.aliases.filter((a) => a.name !== name) });
@@ -129,7 +129,7 @@ export async function deleteAlias(ctx: SandboxContext, req: ApiRequest): Promise
 
 /** ListAliases, optionally only those pointing at FunctionVersion. */
 export function listAliases(ctx: SandboxContext, req: ApiRequest): ApiResponse {
-  const record = requireFunction(ctx, req.region, parseFunctionRef(req.params.name!).name);
+  const record = requireFunction(ctx, req.region, parseFunctionName(req.params.name!).name);
   const fv = req.query.get('FunctionVersion');
   const all = [...record.aliases]
     .filter((a) => fv === null || a.functionVersion === fv || Object.keys(a.weights).includes(fv))

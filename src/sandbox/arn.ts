@@ -6,14 +6,14 @@ const FULL_ARN =
   /^arn:aws[a-zA-Z-]*:lambda:([a-z0-9-]+):(\d{12}):function:([a-zA-Z0-9-_]+)(?::([a-zA-Z0-9-_$]+))?$/;
 const PARTIAL_ARN = /^(\d{12}):function:([a-zA-Z0-9-_]+)(?::([a-zA-Z0-9-_$]+))?$/;
 
-/** A function reference as Lambda accepts it: name, name:qualifier, partial ARN or full ARN. */
-export interface FunctionRef {
+/** A FunctionName parameter, as Lambda accepts it (name, name:qualifier, partial or full ARN), parsed. */
+export interface FunctionName {
   readonly name: string;
   readonly qualifier: string | undefined;
 }
 
 /** Parses a FunctionName path parameter; ValidationException when it is none of Lambda's forms. */
-export function parseFunctionRef(raw: string): FunctionRef {
+export function parseFunctionName(raw: string): FunctionName {
   let m = FULL_ARN.exec(raw);
   if (m) return { name: m[3]!, qualifier: m[4] };
   m = PARTIAL_ARN.exec(raw);

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { ApiRequest, ApiResponse, SandboxContext } from './context.js';
 import type { FunctionConfig, FunctionRecord, VersionRecord } from './model.js';
 import { conflict, invalidParameter, validation } from './api-error.js';
-import { isValidFunctionName, parseFunctionRef } from './arn.js';
+import { isValidFunctionName, parseFunctionName } from './arn.js';
 import { lambdaTimestamp } from './format.js';
 import { marker, pageSize, requireFunction, resolveQualifier } from './lookup.js';
 import { renderConfig } from './render.js';
@@ -115,7 +115,7 @@ async function createFunctionWith(
 
 /** GetFunction: configuration, a time-limited Code.Location, tags. */
 export function getFunction(ctx: SandboxContext, req: ApiRequest): ApiResponse {
-  const ref = parseFunctionRef(req.params.name!);
+  const ref = parseFunctionName(req.params.name!);
   const record = requireFunction(ctx, req.region, ref.name);
   const qualifier = req.query.get('Qualifier') ?? ref.qualifier;
   const version = resolveQualifier(ctx, record, qualifier);
@@ -132,7 +132,7 @@ export function getFunction(ctx: SandboxContext, req: ApiRequest): ApiResponse {
 
 /** GetFunctionConfiguration. */
 export function getFunctionConfiguration(ctx: SandboxContext, req: ApiRequest): ApiResponse {
-  const ref = parseFunctionRef(req.params.name!);
+  const ref = parseFunctionName(req.params.name!);
   const record = requireFunction(ctx, req.region, ref.name);
   const qualifier = req.query.get('Qualifier') ?? ref.qualifier;
   const version = resolveQualifier(ctx, record, qualifier);
@@ -201,7 +201,7 @@ function hasMoreAfter(
 
 /** UpdateFunctionCode: new zip, optionally a new architecture, RevisionId guard, DryRun, Publish. */
 export async function updateFunctionCode(ctx: SandboxContext, req: ApiRequest): Promise<ApiResponse> {
-  const ref = parseFunctionRef(req.params.name!);
+  const ref = parseFunctionName(req.params.name!);
   const record = requireFunction(ctx, req.region, ref.name);
   const b = req.body;
   const architectures = architecturesField(b.Architectures) ?? record.latest.architectures;
@@ -229,7 +229,7 @@ export async function updateFunctionConfiguration(
   ctx: SandboxContext,
   req: ApiRequest,
 ): Promise<ApiResponse> {
-  const ref = parseFunctionRef(req.params.name!);
+  const ref = parseFunctionName(req.params.name!);
   const record = requireFunction(ctx, req.region, ref.name);
   const b = req.body;
   const runtime = runtimeField(ctx, b.Runtime);
@@ -296,7 +296,7 @@ async function finishUpdate(
 
 /** DeleteFunction: the whole function, or one published version with Qualifier. */
 export async function deleteFunction(ctx: SandboxContext, req: ApiRequest): Promise<ApiResponse> {
-  const ref = parseFunctionRef(req.params.name!);
+  const ref = parseFunctionName(req.params.name!);
   const record = requireFunction(ctx, req.region, ref.name);
   const qualifier = req.query.get('Qualifier') ?? ref.qualifier;
   if (qualifier === undefined) {

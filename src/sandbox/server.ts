@@ -7,7 +7,7 @@ import { bundledLifecycle, isoDay, type RuntimeLifecycle } from '../lambda/lifec
 import { answerQuery, defaultCallerArn, isDenied, type IdentityOptions } from './query-api.js';
 import type { ApiRequest, SandboxContext } from './context.js';
 import { LambdaApiError, serviceError, tooLarge, tooManyRequests } from './api-error.js';
-import { parseFunctionRef } from './arn.js';
+import { parseFunctionName } from './arn.js';
 import { acquireLock, type HeldLock, type LockOwner } from '../os/pid-lock.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { matchRoute, ROUTES, type Route } from './routes.js';
@@ -205,7 +205,7 @@ async function startLocked(options: SandboxOptions, lock: HeldLock): Promise<San
 
   function lockKey(region: string, params: Record<string, string>): string | undefined {
     try {
-      if (params.name) return `${region}/${parseFunctionRef(params.name).name}`;
+      if (params.name) return `${region}/${parseFunctionName(params.name).name}`;
       if (params.arn) {
         const m = /:function:([a-zA-Z0-9-_]+)/.exec(params.arn);
         const r = /^arn:[^:]+:lambda:([a-z0-9-]+):/.exec(params.arn);

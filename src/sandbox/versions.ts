@@ -1,7 +1,7 @@
 import type { ApiRequest, ApiResponse, SandboxContext } from './context.js';
 import type { FunctionConfig, FunctionRecord } from './model.js';
 import { invalidParameter } from './api-error.js';
-import { parseFunctionRef } from './arn.js';
+import { parseFunctionName } from './arn.js';
 import { marker, pageSize, requireFunction } from './lookup.js';
 import { renderConfig } from './render.js';
 import { assertUpdatable, checkRevision, stringField } from './validate.js';
@@ -43,7 +43,7 @@ export function publishLatest(
 
 /** PublishVersion with its CodeSha256 and RevisionId guards. */
 export async function publishVersion(ctx: SandboxContext, req: ApiRequest): Promise<ApiResponse> {
-  const ref = parseFunctionRef(req.params.name!);
+  const ref = parseFunctionName(req.params.name!);
   const record = requireFunction(ctx, req.region, ref.name);
   const b = req.body;
   const description = stringField(b.Description, 'description', 256) ?? '';
@@ -61,7 +61,7 @@ export async function publishVersion(ctx: SandboxContext, req: ApiRequest): Prom
 
 /** ListVersionsByFunction: $LATEST, then published versions in order, 50 a page at most. */
 export function listVersionsByFunction(ctx: SandboxContext, req: ApiRequest): ApiResponse {
-  const ref = parseFunctionRef(req.params.name!);
+  const ref = parseFunctionName(req.params.name!);
   const record = requireFunction(ctx, req.region, ref.name);
   const all = ['$LATEST', ...record.versions.map((v) => v.version)];
   const after = marker.decode(req.query.get('Marker'));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { KeyedMutex } from '../../src/sandbox/keyed-mutex.js';
 import { TokenBucket } from '../../src/sandbox/throttle.js';
-import { parseFunctionRef } from '../../src/sandbox/arn.js';
+import { parseFunctionName } from '../../src/sandbox/arn.js';
 import { lambdaTimestamp } from '../../src/sandbox/format.js';
 
 describe('sandbox building blocks', () => {
@@ -35,15 +35,15 @@ describe('sandbox building blocks', () => {
   });
 
   it('parses every FunctionName form Lambda accepts', () => {
-    expect(parseFunctionRef('f')).toEqual({ name: 'f', qualifier: undefined });
-    expect(parseFunctionRef('f:live')).toEqual({ name: 'f', qualifier: 'live' });
-    expect(parseFunctionRef('123456789012:function:f:3')).toEqual({ name: 'f', qualifier: '3' });
-    expect(parseFunctionRef('arn:aws:lambda:eu-west-1:123456789012:function:f:$LATEST')).toEqual({
+    expect(parseFunctionName('f')).toEqual({ name: 'f', qualifier: undefined });
+    expect(parseFunctionName('f:live')).toEqual({ name: 'f', qualifier: 'live' });
+    expect(parseFunctionName('123456789012:function:f:3')).toEqual({ name: 'f', qualifier: '3' });
+    expect(parseFunctionName('arn:aws:lambda:eu-west-1:123456789012:function:f:$LATEST')).toEqual({
       name: 'f',
       qualifier: '$LATEST',
     });
-    expect(() => parseFunctionRef('bad name')).toThrow(/validation error/);
-    expect(() => parseFunctionRef('a:b:c')).toThrow(/validation error/);
+    expect(() => parseFunctionName('bad name')).toThrow(/validation error/);
+    expect(() => parseFunctionName('a:b:c')).toThrow(/validation error/);
   });
 
   it('formats LastModified as Lambda does', () => {

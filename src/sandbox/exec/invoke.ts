@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { ApiRequest, ApiResponse, SandboxContext } from '../context.js';
 import { conflict, tooLarge, validation } from '../api-error.js';
-import { functionArn, parseFunctionRef } from '../arn.js';
+import { functionArn, parseFunctionName } from '../arn.js';
 import { requireFunction, resolveQualifier } from '../lookup.js';
 import { effectiveConfig, type FunctionRecord } from '../model.js';
 import { latestStatus } from '../render.js';
@@ -50,7 +50,7 @@ export function invokeRoute(
   onInvocation?: InvocationListener,
 ): Route {
   const run = async (ctx: SandboxContext, req: ApiRequest): Promise<ApiResponse> => {
-    const ref = parseFunctionRef(req.params.name!);
+    const ref = parseFunctionName(req.params.name!);
     const record = requireFunction(ctx, req.region, ref.name);
     const qualifier = req.query.get('Qualifier') ?? ref.qualifier;
     const version = pickVersion(ctx, record, qualifier, random);
