@@ -5,7 +5,14 @@ import { DeploymentError, pickBinary, readDeployment, type Deployment } from '..
 import { ZipFormatError } from '../archive/zip-read.js';
 import { inspectBinary, type BinaryReport } from '../golang/inspect-binary.js';
 import type { Architecture, RuntimeLifecycle } from '../lambda/lifecycle.js';
-import type { BuildPort, FunctionConfig, FunctionRef, LambdaPort, SmokeOutcome } from './ports.js';
+import type {
+  BuildPort,
+  FunctionConfig,
+  FunctionRef,
+  LambdaPort,
+  SmokeOutcome,
+  SourceLocation,
+} from './ports.js';
 import { managedBy } from './scan.js';
 import { EventChannel, mapLimit } from './concurrency.js';
 import { JournalError, type JournalPort, type StepName } from './journal.js';
@@ -124,9 +131,193 @@ function planBase(c: FunctionConfig, ref: FunctionRef) {
   };
 }
 
+/** What planning learns about a function before it decides anything. */
+interface PlanFacts {
+  readonly config: FunctionConfig;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly deployment: Deployment;
+  readonly handlerName: string;
+  readonly binary: Buffer;
+  readonly report: BinaryReport;
+  readonly source: SourceLocation | undefined;
+  readonly goAvailable: boolean;
+}
+
+/** How a function will be migrated, decided from its facts alone. */
+export type StrategyChoice =
+  | {
+      readonly strategy: 'rebuild';
+      /** go1.x only: the bridge that runs on both runtimes (an x86_64 rebuild when the binary is RPC-only). */
+      readonly bridge: 'symlink' | 'x86-rebuild' | 'none';
+    }
+  | {
+      readonly strategy: 'repackage';
+      readonly bridge: 'symlink' | 'none';
+      /** Why it stays on x86_64 when arm64 was asked for. */
+      readonly staysX86?: string;
+    }
+  | { readonly strategy: 'blocked'; readonly reason: string };
+
+/** The facts chooseStrategy decides on. */
+export interface StrategyFacts {
+  readonly runtime: string;
+  readonly report: Pick<BinaryReport, 'verdict' | 'arch' | 'runtimeApi' | 'reasons'>;
+  readonly source: Pick<SourceLocation, 'status' | 'candidates'> | undefined;
+  readonly goAvailable: boolean;
+}
+
+const ambiguous = (s: StrategyFacts['source']) => `the source is ambiguous (${s?.candidates.join(', ')})`;
+
 /**
- * Plans one function: reads its configuration and code (read-only calls only), inspects the binary, chooses
- * the strategy, builds the artifacts and smoke-tests them locally, and lists the steps and risks.
+ * Rebuild when the source is found and Go is installed (unless --strategy repackage); else repackage an
+ * x86_64 binary that runs on provided.* as it is (unless --strategy rebuild); else blocked, saying why.
+ * A go1.x function gets a bridge when one can be made.
+ */
+export function chooseStrategy(
+  f: StrategyFacts,
+  options: Pick<PlanOptions, 'strategy' | 'arch'>,
+): StrategyChoice {
+  const fromGo1x = f.runtime === 'go1.x';
+  const { source, report } = f;
+  if (source?.status === 'found' && f.goAvailable && options.strategy !== 'repackage') {
+    const bridge = !fromGo1x ? 'none' : report.runtimeApi ? 'symlink' : 'x86-rebuild';
+    return { strategy: 'rebuild', bridge };
+  }
+  if (options.strategy !== 'rebuild' && report.verdict === 'repackage-ok' && report.arch === 'x86_64') {
+    const bridge = fromGo1x && report.runtimeApi ? 'symlink' : 'none';
+    if (options.arch !== 'arm64') return { strategy: 'repackage', bridge };
+    const why =
+      source?.status === 'ambiguous'
+        ? ambiguous(source)
+        : source?.status === 'found'
+          ? 'Go is not installed'
+          : 'no source was found (pass --source DIR)';
+    return { strategy: 'repackage', bridge, staysX86: why };
+  }
+  const reason =
+    options.strategy === 'rebuild'
+      ? `--strategy rebuild, but ${source?.status === 'found' ? 'Go is not installed' : source?.status === 'ambiguous' ? ambiguous(source) : 'no source was found under --source'}`
+      : `${report.reasons[0] ?? report.verdict}; ${source?.status === 'ambiguous' ? `its source is ambiguous (${source.candidates.join(', ')})` : 'no source was found to rebuild it from (pass --source DIR)'}`;
+  return { strategy: 'blocked', reason };
+}
+
+/** Downloads, checks and inspects the deployed code: the facts, or the plan of a function that cannot go on. */
+async function gatherFacts(
+  lambda: LambdaPort,
+  build: BuildPort,
+  lifecycle: RuntimeLifecycle,
+  ref: FunctionRef,
+  options: PlanOptions,
+  blocked: (reason: string, risks?: Risk[]) => FunctionPlan,
+  progress: (message: string) => void,
+  got: { config: FunctionConfig; codeLocation: string; tags: Readonly<Record<string, string>> },
+): Promise<PlanFacts | FunctionPlan> {
+  const c = got.config;
+  progress('downloading the deployed code');
+  const zip = await lambda.downloadCode(got.codeLocation);
+  if (sha(zip) !== c.codeSha256)
+    return blocked(
+      'the downloaded code does not match CodeSha256 (the function changed during planning); plan again',
+    );
+  let deployment: Deployment;
+  let picked: { name: string; data: Buffer };
+  try {
+    deployment = readDeployment(zip);
+    picked = pickBinary(deployment, c.runtime === 'go1.x' ? c.handler : 'bootstrap');
+  } catch (e) {
+    if (e instanceof ZipFormatError || e instanceof DeploymentError)
+      return blocked(`the deployed zip cannot be used: ${e.message}`);
+    throw e;
+  }
+  const report = inspectBinary(picked.name, picked.data, options.target, lifecycle);
+  const source =
+    options.strategy === 'repackage' || report.verdict === 'not-go'
+      ? undefined
+      : await build.findSource(report.mainPath, c.handler);
+  return {
+    config: c,
+    tags: got.tags,
+    deployment,
+    handlerName: picked.name,
+    binary: picked.data,
+    report,
+    source,
+    goAvailable: source?.status === 'found' ? await build.goAvailable() : false,
+  };
+}
+
+/** The final zip and the bridge the choice calls for, built (and rebuilt with Go) as needed. */
+async function buildArtifacts(
+  choice: Exclude<StrategyChoice, { strategy: 'blocked' }>,
+  f: PlanFacts,
+  build: BuildPort,
+  options: PlanOptions,
+  progress: (message: string) => void,
+): Promise<{ finalZip: Buffer; finalArch: Architecture; bridge: Buffer | undefined }> {
+  const keepHandler = f.config.runtime === 'go1.x' ? f.handlerName : undefined;
+  let bridge: Buffer | undefined;
+  if (choice.bridge === 'symlink') bridge = await bridgeZip(f.deployment, f.handlerName);
+  if (choice.strategy === 'repackage')
+    return { finalZip: await bootstrapZip(f.deployment, f.binary, keepHandler), finalArch: 'x86_64', bridge };
+  const dir = f.source!.dir!;
+  progress(`rebuilding from ${dir} for ${options.arch}`);
+  const tags = f.report.tags.filter((t) => t !== 'lambda.norpc');
+  const built = await build.rebuild(dir, options.arch, tags, f.source!.moduleGoVersion);
+  if (choice.bridge === 'x86-rebuild') {
+    // The deployed binary cannot answer on provided.*: bridge with an x86_64 rebuild next to the old handler.
+    const x86 =
+      options.arch === 'x86_64' ? built : await build.rebuild(dir, 'x86_64', tags, f.source!.moduleGoVersion);
+    bridge = await writeZipAsync([
+      ...keptEntries(f.deployment, new Set(['bootstrap'])),
+      { name: 'bootstrap', data: x86, mode: 0o755 },
+    ]);
+  }
+  return { finalZip: await bootstrapZip(f.deployment, built, keepHandler), finalArch: options.arch, bridge };
+}
+
+/** The steps apply will take, in words. */
+function stepsFor(
+  from: FunctionPlan['from'],
+  strategy: 'rebuild' | 'repackage',
+  final: Artifact,
+  bridge: { zip: Buffer; what: string } | undefined,
+  options: PlanOptions,
+): Step[] {
+  return [
+    {
+      action: 'preflight',
+      detail: `RevisionId ${from.revisionId} and CodeSha256 ${from.codeSha256} unchanged; State Active, LastUpdateStatus Successful`,
+    },
+    {
+      action: 'backup',
+      detail: `download the deployed zip (${mb(from.codeSize)}), check its SHA-256; publish a version of it`,
+    },
+    ...(bridge
+      ? [
+          {
+            action: 'bridge' as const,
+            detail: `upload a bridge zip (${mb(bridge.zip.length)}, x86_64: ${bridge.what}) that runs on ${from.runtime} and ${options.target}`,
+          },
+        ]
+      : []),
+    {
+      action: 'configuration',
+      detail: `Runtime ${from.runtime} → ${options.target}, Handler ${from.handler} → bootstrap`,
+    },
+    {
+      action: 'code',
+      detail: `upload ${strategy === 'rebuild' ? 'the rebuilt' : 'the repackaged'} bootstrap zip (${mb(final.size)}, sha256 ${final.sha256}), Architectures ${from.architectures[0]} → ${final.architecture}`,
+    },
+    ...(options.verifyEvent !== undefined
+      ? [{ action: 'verify' as const, detail: 'invoke once with the verify event and require success' }]
+      : []),
+  ];
+}
+
+/**
+ * Plans one function, in named steps: its facts (configuration, code, binary, source; read-only calls only),
+ * the strategy chosen from them (chooseStrategy), the artifacts built, the smoke test, then the steps and
+ * risks apply will meet.
  */
 export async function planFunction(
   lambda: LambdaPort,
@@ -139,14 +330,7 @@ export async function planFunction(
   const got = await lambda.getFunction(ref);
   const c: FunctionConfig = got.config;
   const { from, base: common } = planBase(c, ref);
-  const base = {
-    ...common,
-    from,
-    source: null,
-    binary: null,
-    smoke: null,
-    artifacts: {},
-  };
+  const base = { ...common, from, source: null, binary: null, smoke: null, artifacts: {} };
   const blocked = (reason: string, risks: Risk[] = []): FunctionPlan => ({
     ...base,
     to: { runtime: from.runtime, handler: from.handler, architectures: from.architectures },
@@ -164,26 +348,9 @@ export async function planFunction(
     };
     return { ...blocked('', [done]), blocked: null };
   }
-  progress('downloading the deployed code');
-  const zip = await lambda.downloadCode(got.codeLocation);
-  if (sha(zip) !== c.codeSha256)
-    return blocked(
-      'the downloaded code does not match CodeSha256 (the function changed during planning); plan again',
-    );
-  let deployment: Deployment;
-  let handlerName: string;
-  let binary: Buffer;
-  try {
-    deployment = readDeployment(zip);
-    const picked = pickBinary(deployment, c.runtime === 'go1.x' ? c.handler : 'bootstrap');
-    handlerName = picked.name;
-    binary = picked.data;
-  } catch (e) {
-    if (e instanceof ZipFormatError || e instanceof DeploymentError)
-      return blocked(`the deployed zip cannot be used: ${e.message}`);
-    throw e;
-  }
-  const report = inspectBinary(handlerName, binary, options.target, lifecycle);
+  const facts = await gatherFacts(lambda, build, lifecycle, ref, options, blocked, progress, got);
+  if (!('report' in facts)) return facts;
+  const { report } = facts;
   const summary = {
     verdict: report.verdict,
     runtimeApi: report.runtimeApi,
@@ -196,61 +363,24 @@ export async function planFunction(
   if (report.verdict === 'not-go')
     return { ...blocked(`not a Go binary: ${report.reasons[0]}`, risks), binary: summary };
 
-  const source =
-    options.strategy === 'repackage' ? undefined : await build.findSource(report.mainPath, c.handler);
-  const goOk = source?.status === 'found' ? await build.goAvailable() : false;
-  let strategy: FunctionPlan['strategy'];
-  let finalZip: Buffer;
-  let finalArch: Architecture;
-  let bridge: Buffer | undefined;
-  const fromGo1x = c.runtime === 'go1.x';
-  if (source?.status === 'found' && goOk && options.strategy !== 'repackage') {
-    strategy = 'rebuild';
-    progress(`rebuilding from ${source.dir} for ${options.arch}`);
-    const tags = report.tags.filter((t) => t !== 'lambda.norpc');
-    const built = await build.rebuild(source.dir!, options.arch, tags, source.moduleGoVersion);
-    finalZip = await bootstrapZip(deployment, built, fromGo1x ? handlerName : undefined);
-    finalArch = options.arch;
-    if (fromGo1x && !report.runtimeApi) {
-      // The deployed binary cannot answer on provided.*: bridge with an x86_64 rebuild next to the old handler.
-      const x86 =
-        options.arch === 'x86_64'
-          ? built
-          : await build.rebuild(source.dir!, 'x86_64', tags, source.moduleGoVersion);
-      bridge = await writeZipAsync([
-        ...keptEntries(deployment, new Set(['bootstrap'])),
-        { name: 'bootstrap', data: x86, mode: 0o755 },
-      ]);
-    }
-  } else if (
-    options.strategy !== 'rebuild' &&
-    report.verdict === 'repackage-ok' &&
-    report.arch === 'x86_64'
-  ) {
-    strategy = 'repackage';
-    finalZip = await bootstrapZip(deployment, binary, fromGo1x ? handlerName : undefined);
-    finalArch = 'x86_64';
-    if (options.arch === 'arm64') {
-      risks.push({
-        level: 'warning',
-        message: `stays on x86_64: ${source?.status === 'ambiguous' ? `the source is ambiguous (${source.candidates.join(', ')})` : 'no source was found (pass --source DIR)'}${source?.status === 'found' && !goOk ? ' and Go is not installed' : ''}, so it cannot be rebuilt for arm64`,
-      });
-    }
-  } else {
-    const why =
-      options.strategy === 'rebuild'
-        ? `--strategy rebuild, but ${source?.status === 'found' ? 'Go is not installed' : source?.status === 'ambiguous' ? `the source is ambiguous (${source.candidates.join(', ')})` : 'no source was found under --source'}`
-        : `${report.reasons[0] ?? report.verdict}; ${source?.status === 'ambiguous' ? `its source is ambiguous (${source.candidates.join(', ')})` : 'no source was found to rebuild it from (pass --source DIR)'}`;
-    return { ...blocked(why, risks), binary: summary, source: source?.dir ?? null };
-  }
-  if (fromGo1x && !bridge && report.runtimeApi) bridge = await bridgeZip(deployment, handlerName);
-  if (fromGo1x && !bridge) {
+  const choice = chooseStrategy(
+    { runtime: c.runtime, report, source: facts.source, goAvailable: facts.goAvailable },
+    options,
+  );
+  if (choice.strategy === 'blocked')
+    return { ...blocked(choice.reason, risks), binary: summary, source: facts.source?.dir ?? null };
+  if (choice.strategy === 'repackage' && choice.staysX86)
+    risks.push({
+      level: 'warning',
+      message: `stays on x86_64: ${choice.staysX86}, so it cannot be rebuilt for arm64`,
+    });
+  if (c.runtime === 'go1.x' && choice.bridge === 'none')
     risks.push({
       level: 'danger',
       message:
         'no bridge is possible: between the configuration switch and the code update, invocations fail',
     });
-  }
+  const { finalZip, finalArch, bridge } = await buildArtifacts(choice, facts, build, options, progress);
 
   progress('smoke-testing the new package locally');
   const smoke = await build.smokeTest(
@@ -262,47 +392,15 @@ export async function planFunction(
   );
   const smokeFailed = !smoke.ok && smoke.errorType !== undefined && RUNTIME_FAILURE.test(smoke.errorType);
   const final = artifact(finalZip, finalArch);
-  const to = {
-    runtime: options.target,
-    handler: 'bootstrap',
-    architectures: [finalArch],
-    codeSize: final.size,
-  };
-  const steps: Step[] = [
-    {
-      action: 'preflight',
-      detail: `RevisionId ${from.revisionId} and CodeSha256 ${from.codeSha256} unchanged; State Active, LastUpdateStatus Successful`,
-    },
-    {
-      action: 'backup',
-      detail: `download the deployed zip (${mb(from.codeSize)}), check its SHA-256; publish a version of it`,
-    },
-    ...(bridge
-      ? [
-          {
-            action: 'bridge' as const,
-            detail: `upload a bridge zip (${mb(bridge.length)}, x86_64: ${report.runtimeApi ? `bootstrap → ${handlerName}` : 'the old handler and an x86_64 bootstrap'}) that runs on ${from.runtime} and ${options.target}`,
-          },
-        ]
-      : []),
-    {
-      action: 'configuration',
-      detail: `Runtime ${from.runtime} → ${options.target}, Handler ${from.handler} → bootstrap`,
-    },
-    {
-      action: 'code',
-      detail: `upload ${strategy === 'rebuild' ? 'the rebuilt' : 'the repackaged'} bootstrap zip (${mb(final.size)}, sha256 ${final.sha256}), Architectures ${from.architectures[0]} → ${finalArch}`,
-    },
-    ...(options.verifyEvent !== undefined
-      ? [{ action: 'verify' as const, detail: 'invoke once with the verify event and require success' }]
-      : []),
-  ];
+  const bridgeWhat = report.runtimeApi
+    ? `bootstrap → ${facts.handlerName}`
+    : 'the old handler and an x86_64 bootstrap';
   return {
     ...base,
-    to,
-    strategy,
-    source: strategy === 'rebuild' ? source!.dir! : null,
-    steps,
+    to: { runtime: options.target, handler: 'bootstrap', architectures: [finalArch], codeSize: final.size },
+    strategy: choice.strategy,
+    source: choice.strategy === 'rebuild' ? facts.source!.dir! : null,
+    steps: stepsFor(from, choice.strategy, final, bridge && { zip: bridge, what: bridgeWhat }, options),
     risks,
     blocked: smokeFailed
       ? `the new package failed its local smoke test: ${smoke.errorType}: ${smoke.response.slice(0, 300)}`
