@@ -138,6 +138,198 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   }
 }
 
+/** Everything a request needs from the running sandbox. */
+interface Served {
+  readonly options: SandboxOptions;
+  readonly store: SandboxStore;
+  readonly context: SandboxContext;
+  readonly routes: readonly Route[];
+  readonly throttle: RegionThrottle | undefined;
+  readonly mutex: KeyedMutex;
+  readonly random: () => number;
+  readonly defaultRegion: string;
+  readonly sign: (hex: string, expires: number) => string;
+  readonly identity: IdentityOptions;
+  readonly log: (entry: Record<string, unknown>) => void;
+}
+
+/** What the sandbox's operations share: the store, the account, the clock and the lifecycle rules. */
+function sandboxContext(
+  options: SandboxOptions,
+  store: SandboxStore,
+  sign: (hex: string, expires: number) => string,
+): SandboxContext {
+  return {
+    store,
+    accountId: options.accountId ?? '123456789012',
+    lifecycle: options.lifecycle ?? bundledLifecycle(),
+    updateDelayMs: options.updateDelayMs ?? 0,
+    now: () => Date.now(),
+    today: () => options.today ?? isoDay(),
+    codeLocation(sha256, baseUrl) {
+      const hex = Buffer.from(sha256, 'base64').toString('hex');
+      const expires = Date.now() + CODE_URL_TTL_MS;
+      return `${baseUrl}/_sandbox/code/${hex}.zip?X-Amz-Expires=600&expires=${expires}&X-Amz-Signature=${sign(hex, expires)}`;
+    },
+  };
+}
+
+/** Serves a Code.Location URL: the exact zip, while its signature is valid. */
+function serveCode(d: Served, url: URL, res: ServerResponse, region: string): void {
+  const { store, sign, log } = d;
+  const m = /^\/_sandbox\/code\/([0-9a-f]{64})\.zip$/.exec(url.pathname);
+  const expires = Number(url.searchParams.get('expires'));
+  const given = Buffer.from(url.searchParams.get('X-Amz-Signature') ?? '', 'base64url');
+  const ok =
+    m !== null &&
+    store.hasCode(m[1]!) &&
+    Number.isFinite(expires) &&
+    given.length === 32 &&
+    timingSafeEqual(given, Buffer.from(sign(m[1]!, expires), 'base64url'));
+  const expired = ok && Date.now() > expires;
+  if (!ok || expired) {
+    const reason = expired ? 'Request has expired' : 'Access Denied';
+    res.writeHead(403, { 'content-type': 'application/xml' });
+    res.end(
+      `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>${reason}</Message></Error>`,
+    );
+    log({ region, operation: 'DownloadCode', status: 403 });
+    return;
+  }
+  const file = store.codeFile(m[1]!);
+  res.writeHead(200, { 'content-type': 'application/zip' });
+  createReadStream(file).pipe(res);
+  log({ region, operation: 'DownloadCode', status: 200 });
+}
+
+/** The function a request is about, as REGION/NAME: its requests are served one at a time. */
+function lockKey(region: string, params: Record<string, string>): string | undefined {
+  try {
+    if (params.name) return `${region}/${parseFunctionName(params.name).name}`;
+    if (params.arn) {
+      const m = /:function:([a-zA-Z0-9-_]+)/.exec(params.arn);
+      const r = /^arn:[^:]+:lambda:([a-z0-9-]+):/.exec(params.arn);
+      if (m && r) return `${r[1]}/${m[1]}`;
+    }
+  } catch {
+    // An unparsable name is answered by the operation's own validation.
+  }
+  return undefined;
+}
+
+/** STS and IAM's Query protocol: the permission preflight's two calls. */
+async function serveQuery(
+  d: Served,
+  req: IncomingMessage,
+  res: ServerResponse,
+  region: string,
+  started: number,
+) {
+  const { options, context, identity, log } = d;
+  const raw = (await readBody(req)) ?? Buffer.alloc(0);
+  if (options.latencyMs) await sleep(options.latencyMs);
+  const answer = answerQuery(new URLSearchParams(raw.toString('utf8')), context.accountId, identity);
+  res.writeHead(answer.status, {
+    'content-type': 'text/xml',
+    'content-length': Buffer.byteLength(answer.xml),
+    'x-amzn-requestid': randomUUID(),
+  });
+  res.end(answer.xml);
+  log({
+    region,
+    operation: answer.operation,
+    status: answer.status,
+    client: req.headers['user-agent']?.split(' ')[0],
+    ms: Math.round((performance.now() - started) * 100) / 100,
+  });
+}
+
+/** Serves one request: a code download, an STS/IAM query, or a Lambda operation with its quotas and faults. */
+async function handle(d: Served, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const { options, context, routes, throttle, mutex, random, defaultRegion, identity, log } = d;
+  const started = performance.now();
+  const url = new URL(req.url ?? '/', 'http://sandbox');
+  const region = requestRegion(req, defaultRegion);
+  if (req.method === 'GET' && url.pathname.startsWith('/_sandbox/code/'))
+    return serveCode(d, url, res, region);
+  if (req.method === 'POST' && url.pathname === '/' && isForm(req))
+    return serveQuery(d, req, res, region, started);
+  const match = matchRoute(routes, req.method ?? 'GET', url.pathname);
+  const operation = match?.route.name ?? 'Unknown';
+  let status = 500;
+  let fn: string | undefined;
+  try {
+    if (!match) {
+      throw new LambdaApiError(
+        404,
+        'UnknownOperationException',
+        `No operation at ${req.method} ${url.pathname}`,
+      );
+    }
+    const raw = await readBody(req);
+    if (raw === undefined)
+      throw tooLarge(`Request must be smaller than 69905067 bytes for the ${operation} operation`);
+    let body: Record<string, unknown> = {};
+    if (raw.length > 0 && match.route.name !== 'Invoke') {
+      try {
+        body = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
+      } catch {
+        throw new LambdaApiError(400, 'SerializationException', 'The request body is not valid JSON.');
+      }
+    }
+    if (typeof body.FunctionName === 'string') fn = body.FunctionName;
+    const key = lockKey(region, match.params) ?? (fn ? `${region}/${fn}` : undefined);
+    fn = key?.split('/')[1] ?? fn;
+    if (options.latencyMs) await sleep(options.latencyMs);
+    const wait = throttle?.check(region, match.route.quota, Date.now()) ?? 0;
+    if (wait > 0) throw tooManyRequests(wait);
+    const action = `lambda:${match.route.name === 'Invoke' ? 'InvokeFunction' : match.route.name}`;
+    if (isDenied(identity, action, fn ?? '*')) {
+      throw new LambdaApiError(
+        403,
+        'AccessDeniedException',
+        `User: ${identity.callerArn} is not authorized to perform: ${action} on resource: arn:aws:lambda:${region}:${context.accountId}:function:${fn ?? '*'} because no identity-based policy allows the ${action} action`,
+      );
+    }
+    if (options.faultRate && match.route.quota !== 'none' && random() < options.faultRate)
+      throw serviceError();
+    const apiReq: ApiRequest = {
+      region,
+      params: match.params,
+      query: url.searchParams,
+      body,
+      baseUrl: `http://${req.headers.host ?? 'localhost'}`,
+      raw,
+      headers: req.headers,
+    };
+    const run = () => match.route.run(context, apiReq);
+    const result = key && match.route.serialize ? await mutex.run(key, run) : await run();
+    status = result.status;
+    if (result.body instanceof Uint8Array) {
+      res.writeHead(result.status, {
+        'content-type': 'application/json',
+        'content-length': result.body.length,
+        'x-amzn-requestid': randomUUID(),
+        ...result.headers,
+      });
+      res.end(result.body);
+    } else send(res, result.status, result.body, result.headers);
+  } catch (e) {
+    const err = e instanceof LambdaApiError ? e : internalError(e);
+    status = err.status;
+    if (!res.headersSent) sendError(res, err);
+  } finally {
+    log({
+      region,
+      operation,
+      function: fn,
+      status,
+      client: req.headers['user-agent']?.split(' ')[0],
+      ms: Math.round((performance.now() - started) * 100) / 100,
+    });
+  }
+}
+
 async function startLocked(options: SandboxOptions, lock: HeldLock): Promise<Sandbox> {
   const store = await SandboxStore.open(options.dataDir);
   const secret = randomBytes(32);
@@ -157,177 +349,29 @@ async function startLocked(options: SandboxOptions, lock: HeldLock): Promise<San
 
   const sign = (hex: string, expires: number) =>
     createHmac('sha256', secret).update(`${hex}:${expires}`).digest('base64url');
-
-  const context: SandboxContext = {
+  const context = sandboxContext(options, store, sign);
+  const served: Served = {
+    options,
     store,
-    accountId: options.accountId ?? '123456789012',
-    lifecycle: options.lifecycle ?? bundledLifecycle(),
-    updateDelayMs: options.updateDelayMs ?? 0,
-    now: () => Date.now(),
-    today: () => options.today ?? isoDay(),
-    codeLocation(sha256, baseUrl) {
-      const hex = Buffer.from(sha256, 'base64').toString('hex');
-      const expires = Date.now() + CODE_URL_TTL_MS;
-      return `${baseUrl}/_sandbox/code/${hex}.zip?X-Amz-Expires=600&expires=${expires}&X-Amz-Signature=${sign(hex, expires)}`;
+    context,
+    routes,
+    throttle,
+    mutex,
+    random,
+    defaultRegion,
+    sign,
+    identity: {
+      callerArn: options.callerArn ?? defaultCallerArn(context.accountId),
+      deny: options.deny ?? [],
+    },
+    log: (entry) => {
+      if (logFd !== undefined)
+        writeSync(logFd, JSON.stringify({ time: new Date().toISOString(), ...entry }) + '\n');
     },
   };
 
-  const log = (entry: Record<string, unknown>) => {
-    if (logFd !== undefined)
-      writeSync(logFd, JSON.stringify({ time: new Date().toISOString(), ...entry }) + '\n');
-  };
-
-  function serveCode(url: URL, res: ServerResponse, region: string): void {
-    const m = /^\/_sandbox\/code\/([0-9a-f]{64})\.zip$/.exec(url.pathname);
-    const expires = Number(url.searchParams.get('expires'));
-    const given = Buffer.from(url.searchParams.get('X-Amz-Signature') ?? '', 'base64url');
-    const ok =
-      m !== null &&
-      store.hasCode(m[1]!) &&
-      Number.isFinite(expires) &&
-      given.length === 32 &&
-      timingSafeEqual(given, Buffer.from(sign(m[1]!, expires), 'base64url'));
-    const expired = ok && Date.now() > expires;
-    if (!ok || expired) {
-      const reason = expired ? 'Request has expired' : 'Access Denied';
-      res.writeHead(403, { 'content-type': 'application/xml' });
-      res.end(
-        `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>${reason}</Message></Error>`,
-      );
-      log({ region, operation: 'DownloadCode', status: 403 });
-      return;
-    }
-    const file = store.codeFile(m[1]!);
-    res.writeHead(200, { 'content-type': 'application/zip' });
-    createReadStream(file).pipe(res);
-    log({ region, operation: 'DownloadCode', status: 200 });
-  }
-
-  function lockKey(region: string, params: Record<string, string>): string | undefined {
-    try {
-      if (params.name) return `${region}/${parseFunctionName(params.name).name}`;
-      if (params.arn) {
-        const m = /:function:([a-zA-Z0-9-_]+)/.exec(params.arn);
-        const r = /^arn:[^:]+:lambda:([a-z0-9-]+):/.exec(params.arn);
-        if (m && r) return `${r[1]}/${m[1]}`;
-      }
-    } catch {
-      // An unparsable name is answered by the operation's own validation.
-    }
-    return undefined;
-  }
-
-  const identity: IdentityOptions = {
-    callerArn: options.callerArn ?? defaultCallerArn(context.accountId),
-    deny: options.deny ?? [],
-  };
-
-  /** STS and IAM's Query protocol: the permission preflight's two calls. */
-  async function serveQuery(req: IncomingMessage, res: ServerResponse, region: string, started: number) {
-    const raw = (await readBody(req)) ?? Buffer.alloc(0);
-    if (options.latencyMs) await sleep(options.latencyMs);
-    const answer = answerQuery(new URLSearchParams(raw.toString('utf8')), context.accountId, identity);
-    res.writeHead(answer.status, {
-      'content-type': 'text/xml',
-      'content-length': Buffer.byteLength(answer.xml),
-      'x-amzn-requestid': randomUUID(),
-    });
-    res.end(answer.xml);
-    log({
-      region,
-      operation: answer.operation,
-      status: answer.status,
-      client: req.headers['user-agent']?.split(' ')[0],
-      ms: Math.round((performance.now() - started) * 100) / 100,
-    });
-  }
-
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const started = performance.now();
-    const url = new URL(req.url ?? '/', 'http://sandbox');
-    const region = requestRegion(req, defaultRegion);
-    if (req.method === 'GET' && url.pathname.startsWith('/_sandbox/code/'))
-      return serveCode(url, res, region);
-    if (req.method === 'POST' && url.pathname === '/' && isForm(req))
-      return serveQuery(req, res, region, started);
-    const match = matchRoute(routes, req.method ?? 'GET', url.pathname);
-    const operation = match?.route.name ?? 'Unknown';
-    let status = 500;
-    let fn: string | undefined;
-    try {
-      if (!match) {
-        throw new LambdaApiError(
-          404,
-          'UnknownOperationException',
-          `No operation at ${req.method} ${url.pathname}`,
-        );
-      }
-      const raw = await readBody(req);
-      if (raw === undefined)
-        throw tooLarge(`Request must be smaller than 69905067 bytes for the ${operation} operation`);
-      let body: Record<string, unknown> = {};
-      if (raw.length > 0 && match.route.name !== 'Invoke') {
-        try {
-          body = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
-        } catch {
-          throw new LambdaApiError(400, 'SerializationException', 'The request body is not valid JSON.');
-        }
-      }
-      if (typeof body.FunctionName === 'string') fn = body.FunctionName;
-      const key = lockKey(region, match.params) ?? (fn ? `${region}/${fn}` : undefined);
-      fn = key?.split('/')[1] ?? fn;
-      if (options.latencyMs) await sleep(options.latencyMs);
-      const wait = throttle?.check(region, match.route.quota, Date.now()) ?? 0;
-      if (wait > 0) throw tooManyRequests(wait);
-      const action = `lambda:${match.route.name === 'Invoke' ? 'InvokeFunction' : match.route.name}`;
-      if (isDenied(identity, action, fn ?? '*')) {
-        throw new LambdaApiError(
-          403,
-          'AccessDeniedException',
-          `User: ${identity.callerArn} is not authorized to perform: ${action} on resource: arn:aws:lambda:${region}:${context.accountId}:function:${fn ?? '*'} because no identity-based policy allows the ${action} action`,
-        );
-      }
-      if (options.faultRate && match.route.quota !== 'none' && random() < options.faultRate)
-        throw serviceError();
-      const apiReq: ApiRequest = {
-        region,
-        params: match.params,
-        query: url.searchParams,
-        body,
-        baseUrl: `http://${req.headers.host ?? 'localhost'}`,
-        raw,
-        headers: req.headers,
-      };
-      const run = () => match.route.run(context, apiReq);
-      const result = key && match.route.serialize ? await mutex.run(key, run) : await run();
-      status = result.status;
-      if (result.body instanceof Uint8Array) {
-        res.writeHead(result.status, {
-          'content-type': 'application/json',
-          'content-length': result.body.length,
-          'x-amzn-requestid': randomUUID(),
-          ...result.headers,
-        });
-        res.end(result.body);
-      } else send(res, result.status, result.body, result.headers);
-    } catch (e) {
-      const err = e instanceof LambdaApiError ? e : internalError(e);
-      status = err.status;
-      if (!res.headersSent) sendError(res, err);
-    } finally {
-      log({
-        region,
-        operation,
-        function: fn,
-        status,
-        client: req.headers['user-agent']?.split(' ')[0],
-        ms: Math.round((performance.now() - started) * 100) / 100,
-      });
-    }
-  }
-
   const server: Server = createServer((req, res) => {
-    handle(req, res).catch((e: unknown) => {
+    handle(served, req, res).catch((e: unknown) => {
       if (!res.headersSent) sendError(res, internalError(e));
     });
   });
