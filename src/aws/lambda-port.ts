@@ -79,42 +79,16 @@ function toAlias(a: AliasConfiguration): AliasInfo {
   };
 }
 
-/** The LambdaPort over @aws-sdk/client-lambda: one client per region, SDK retries on. */
-export function createLambdaPort(options: AwsOptions = {}): LambdaPort {
+/**
+ * The SDK's clients, one per region, each pacing every attempt to the region's quota and noting where the
+ * SDK resolved the region's endpoint (for the direct read path).
+ */
+function sdkClients(
+  options: AwsOptions,
+  endpoints: Map<string, ResolvedEndpoint>,
+): (region: string) => LambdaClient {
   const clients = new Map<string, LambdaClient>();
-  // An endpoint given outright is what the SDK's rules resolve to as well (Lambda's rule set returns it
-  // unchanged); otherwise (AWS, or AWS_ENDPOINT_URL*) the first call of a region goes through the SDK.
-  const givenEndpoint = options.endpointUrl ? resolvedEndpoint(new URL(options.endpointUrl)) : undefined;
-  const endpoints = new Map<string, ResolvedEndpoint>();
-  const readers = new Map<string, ReturnType<typeof directReader>>();
-  // Set when the endpoint refused a direct read that the SDK then made: something the direct path does not
-  // know (a header, a signing rule) is needed, so every read goes through the SDK from then on.
-  let directOff = false;
-  /**
-   * A read-only GET on the direct path (see direct-get.ts) once the region's endpoint is known; undefined
-   * when it is not (yet), or the direct path is off.
-   */
-  const directRead = async (
-    region: string,
-    kind: 'getFunction' | 'control',
-    path: string,
-    query: Record<string, string>,
-  ): Promise<DirectAnswer | undefined> => {
-    const endpoint = endpoints.get(region) ?? givenEndpoint;
-    if (!endpoint || directOff) return undefined;
-    let read = readers.get(region);
-    if (!read) {
-      read = directReader(client(region), region, USER_AGENT);
-      readers.set(region, read);
-    }
-    await options.pace?.(region, kind);
-    return read(endpoint, path, query);
-  };
-  /** After the SDK made a call the direct path could not: a refusal (400/401/403) turns the direct path off. */
-  const sdkSucceededAfter = (answer: DirectAnswer | undefined) => {
-    if (answer && 'status' in answer && [400, 401, 403].includes(answer.status ?? 0)) directOff = true;
-  };
-  const client = (region: string) => {
+  return (region) => {
     let c = clients.get(region);
     if (!c) {
       c = new LambdaClient({
@@ -152,6 +126,54 @@ export function createLambdaPort(options: AwsOptions = {}): LambdaPort {
     }
     return c;
   };
+}
+
+/**
+ * The direct read path (see direct-get.ts): `read` makes a read-only GET once the region's endpoint is known
+ * (undefined when it is not yet, or the path is off); `sdkSucceededAfter` turns the path off for good when
+ * the endpoint refused a read (400/401/403) that the SDK then made, since something it does not know (a
+ * header, a signing rule) is needed.
+ */
+function directPath(
+  options: AwsOptions,
+  client: (region: string) => LambdaClient,
+  endpoints: Map<string, ResolvedEndpoint>,
+) {
+  // An endpoint given outright is what the SDK's rules resolve to as well (Lambda's rule set returns it
+  // unchanged); otherwise (AWS, or AWS_ENDPOINT_URL*) the first call of a region goes through the SDK.
+  const givenEndpoint = options.endpointUrl ? resolvedEndpoint(new URL(options.endpointUrl)) : undefined;
+  const readers = new Map<string, ReturnType<typeof directReader>>();
+  let off = false;
+  return {
+    async read(
+      region: string,
+      kind: 'getFunction' | 'control',
+      path: string,
+      query: Record<string, string>,
+    ): Promise<DirectAnswer | undefined> {
+      const endpoint = endpoints.get(region) ?? givenEndpoint;
+      if (!endpoint || off) return undefined;
+      let read = readers.get(region);
+      if (!read) {
+        read = directReader(client(region), region, USER_AGENT);
+        readers.set(region, read);
+      }
+      await options.pace?.(region, kind);
+      return read(endpoint, path, query);
+    },
+    sdkSucceededAfter(answer: DirectAnswer | undefined): void {
+      if (answer && 'status' in answer && [400, 401, 403].includes(answer.status ?? 0)) off = true;
+    },
+  };
+}
+
+/** The LambdaPort over @aws-sdk/client-lambda: one client per region, SDK retries on. */
+export function createLambdaPort(options: AwsOptions = {}): LambdaPort {
+  const endpoints = new Map<string, ResolvedEndpoint>();
+  const client = sdkClients(options, endpoints);
+  const direct = directPath(options, client, endpoints);
+  const directRead: typeof direct.read = (...args) => direct.read(...args);
+  const sdkSucceededAfter = (answer: DirectAnswer | undefined) => direct.sdkSucceededAfter(answer);
   const named = (ref: FunctionRef) => ({
     FunctionName: ref.name,
     ...(ref.qualifier && { Qualifier: ref.qualifier }),
