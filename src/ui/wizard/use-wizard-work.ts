@@ -1,0 +1,160 @@
+import { useCallback, useReducer, useRef } from 'react';
+import type { ApplyEvent, ApplyResult } from '../../core/apply.js';
+import type { FunctionRef } from '../../core/ports.js';
+import { describeRouting } from '../../core/promote.js';
+import { UserError } from '../../errors.js';
+import type { WizardChoices, WizardServices } from './services.js';
+import { initialWizard, wizardReducer, type WizardAction } from './state.js';
+
+type WorkStream = AsyncIterable<ApplyEvent | { type: 'done'; results: ApplyResult[]; stopped?: boolean }>;
+
+/** An error as the wizard shows it: the user's own, or a bug with where to report it. */
+export function errorText(e: unknown): { message: string; hint: string | undefined } {
+  if (e instanceof UserError) return { message: e.message, hint: e.hint };
+  const err = e as Error;
+  return {
+    message: `go-lambda-migrate hit a bug: ${err.message}`,
+    hint: `Please report it with what you did and this: ${err.stack?.split('\n').slice(0, 3).join(' ')}`,
+  };
+}
+
+/**
+ * The wizard's state and its work: one reducer, and a queue of jobs (scan, plan, migrate or roll back,
+ * benchmark, promote) that each consume one of the services' event streams and dispatch what they see.
+ */
+export function useWizardWork(services: WizardServices, choices: WizardChoices) {
+  const [state, dispatchToReact] = useReducer(wizardReducer, choices, initialWizard);
+  const abort = useRef<AbortController | undefined>(undefined);
+  // The state after every action dispatched so far, ahead of React's next render: keys typed faster than a
+  // frame must meet the screen their earlier keys led to (Enter then y confirms the plan just shown).
+  const latest = useRef(state);
+  const dispatch = useCallback((action: WizardAction) => {
+    latest.current = wizardReducer(latest.current, action);
+    dispatchToReact(action);
+  }, []);
+
+  // Work runs one job after another. A job's first screen change is dispatched before it is queued, so a
+  // key pressed twice cannot start it twice, and a key pressed while the last job winds down is not lost.
+  const queue = useRef<Promise<void>>(Promise.resolve());
+  const run = useCallback(
+    (work: () => Promise<void>) => {
+      queue.current = queue.current.then(() =>
+        work().catch((e: unknown) => dispatch({ type: 'failed', ...errorText(e) })),
+      );
+      return queue.current;
+    },
+    [dispatch],
+  );
+
+  const scan = useCallback(() => {
+    dispatch({ type: 'scan-start', regions: 0 });
+    return run(async () => {
+      const regions = await services.regions();
+      dispatch({ type: 'scan-start', regions: regions.length });
+      for await (const event of services.scan(regions)) dispatch({ type: 'scan-event', event });
+    });
+  }, [run, services, dispatch]);
+
+  const plan = (refs: FunctionRef[]) => {
+    dispatch({ type: 'plan-start', refs });
+    return run(async () => {
+      for await (const e of services.plan(refs, latest.current.choices)) {
+        if (e.type === 'done') dispatch({ type: 'plan-done', plan: e.plan });
+        else dispatch({ type: 'plan-event', event: e });
+      }
+    });
+  };
+
+  const work = (what: 'migration' | 'rollback', stream: (signal: AbortSignal) => WorkStream) => {
+    const controller = new AbortController();
+    abort.current = controller;
+    dispatch({ type: 'work-start', what, at: Date.now() });
+    return run(async () => {
+      const timer = setInterval(() => dispatch({ type: 'tick', at: Date.now() }), 100);
+      try {
+        for await (const e of stream(controller.signal)) {
+          if (e.type === 'done')
+            dispatch({ type: 'work-done', what, results: e.results, stopped: e.stopped === true });
+          else dispatch({ type: 'work-event', event: e, at: Date.now() });
+        }
+      } finally {
+        clearInterval(timer);
+        if (abort.current === controller) abort.current = undefined;
+      }
+    });
+  };
+
+  /** Benchmarks each function against its go1.x backup version, one after another. */
+  const bench = (refs: FunctionRef[]) => {
+    const controller = new AbortController();
+    abort.current = controller;
+    dispatch({ type: 'confirm', open: false });
+    return run(async () => {
+      const targets = await Promise.all(
+        refs.map(async (ref) => {
+          const version = await services.backupVersion(ref);
+          return {
+            ref,
+            key: `${ref.region}/${ref.name}`,
+            against: version ? `${ref.name}:${version}` : null,
+            version,
+          };
+        }),
+      );
+      dispatch({ type: 'bench-start', targets: targets.map(({ key, against }) => ({ key, against })) });
+      try {
+        for (const t of targets) {
+          if (controller.signal.aborted) {
+            dispatch({ type: 'bench-failed', key: t.key, message: 'not started: interrupted' });
+            continue;
+          }
+          try {
+            const both = [t.ref, ...(t.version ? [{ ...t.ref, qualifier: t.version }] : [])];
+            for await (const event of services.bench(both, controller.signal))
+              dispatch({ type: 'bench-event', key: t.key, event });
+          } catch (e) {
+            dispatch({ type: 'bench-failed', key: t.key, message: errorText(e).message });
+          }
+        }
+      } finally {
+        if (abort.current === controller) abort.current = undefined;
+      }
+    });
+  };
+
+  /** Moves every alias of each function to its migrated code: all the traffic, or `weight` of it. */
+  const promote = (refs: FunctionRef[], weight?: number) => {
+    dispatch({ type: 'promote-start' });
+    return run(async () => {
+      const row = (key: string, text: string, ok: boolean) =>
+        dispatch({ type: 'promote-row', row: { key, text, ok } });
+      for (const ref of refs) {
+        const key = `${ref.region}/${ref.name}`;
+        try {
+          const aliases = await services.aliases(ref);
+          if (aliases.length === 0) row(key, 'no alias: nothing to move', true);
+          for (const a of aliases) {
+            try {
+              const r = await services.promote(ref, a.name, {
+                kind: 'latest',
+                ...(weight !== undefined && { weight }),
+              });
+              row(
+                `${key}:${a.name}`,
+                `${describeRouting(r.before.functionVersion, r.before.weights)} -> ${describeRouting(r.after.functionVersion, r.after.weights)}`,
+                true,
+              );
+            } catch (e) {
+              row(`${key}:${a.name}`, errorText(e).message, false);
+            }
+          }
+        } catch (e) {
+          row(key, errorText(e).message, false);
+        }
+      }
+      dispatch({ type: 'promote-done' });
+    });
+  };
+
+  return { state, latest, dispatch, abort, run, scan, plan, work, bench, promote };
+}
