@@ -27,6 +27,10 @@ const KINDS: Record<string, [AwsErrorKind, string]> = {
     'throttled',
     'Lambda throttled the calls even after retries; try again, or lower --concurrency.',
   ],
+  ThrottledException: [
+    'throttled',
+    'AWS throttled the calls even after retries; try again, or lower --concurrency.',
+  ],
   AccessDeniedException: [
     'access-denied',
     'The credentials in use lack a permission: see the README for the IAM actions the tool needs.',

@@ -15,6 +15,10 @@ import {
   type AliasConfiguration,
   type FunctionConfiguration,
 } from '@aws-sdk/client-lambda';
+import {
+  GetResourcesCommand,
+  ResourceGroupsTaggingAPIClient,
+} from '@aws-sdk/client-resource-groups-tagging-api';
 import type { AliasInfo, FunctionConfig, FunctionRef, FunctionWithCode, LambdaPort } from '../core/ports.js';
 import {
   directReader,
@@ -128,6 +132,26 @@ function sdkClients(
   };
 }
 
+/** The Resource Groups Tagging API's clients, one per region, with the same endpoint, credentials and retries. */
+function taggingClients(options: AwsOptions): (region: string) => ResourceGroupsTaggingAPIClient {
+  const clients = new Map<string, ResourceGroupsTaggingAPIClient>();
+  return (region) => {
+    let c = clients.get(region);
+    if (!c) {
+      c = new ResourceGroupsTaggingAPIClient({
+        region,
+        maxAttempts: options.maxAttempts ?? 8,
+        retryMode: options.retryMode ?? 'standard',
+        ...(options.profile && { profile: options.profile }),
+        ...(options.endpointUrl && { endpoint: options.endpointUrl }),
+        ...(options.staticCredentials && { credentials: options.staticCredentials }),
+      });
+      clients.set(region, c);
+    }
+    return c;
+  };
+}
+
 /**
  * The direct read path (see direct-get.ts): `read` makes a read-only GET once the region's endpoint is known
  * (undefined when it is not yet, or the path is off); `sdkSucceededAfter` turns the path off for good when
@@ -155,7 +179,7 @@ function directPath(
       if (!endpoint || off) return undefined;
       let read = readers.get(region);
       if (!read) {
-        read = directReader(client(region), region, USER_AGENT);
+        read = directReader(client(region), USER_AGENT);
         readers.set(region, read);
       }
       await options.pace?.(region, kind);
@@ -171,6 +195,7 @@ function directPath(
 export function createLambdaPort(options: AwsOptions = {}): LambdaPort {
   const endpoints = new Map<string, ResolvedEndpoint>();
   const client = sdkClients(options, endpoints);
+  const tagging = taggingClients(options);
   const direct = directPath(options, client, endpoints);
   const directRead: typeof direct.read = (...args) => direct.read(...args);
   const sdkSucceededAfter = (answer: DirectAnswer | undefined) => direct.sdkSucceededAfter(answer);
@@ -361,6 +386,23 @@ export function createLambdaPort(options: AwsOptions = {}): LambdaPort {
         throw mapAwsError(e, `GetFunction ${ref.name} in ${ref.region}`);
       }
     },
+    functionTags: (region, arns) =>
+      call(`GetResources (the tags of ${arns.length} functions) in ${region}`, async () => {
+        const out = new Map<string, Record<string, string>>();
+        for (let i = 0; i < arns.length; i += 100) {
+          const page = await tagging(region).send(
+            new GetResourcesCommand({ ResourceARNList: arns.slice(i, i + 100) }),
+          );
+          for (const m of page.ResourceTagMappingList ?? []) {
+            if (m.ResourceARN)
+              out.set(
+                m.ResourceARN,
+                Object.fromEntries((m.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
+              );
+          }
+        }
+        return out;
+      }),
     async downloadCode(location: string): Promise<Buffer> {
       let res: Response;
       try {

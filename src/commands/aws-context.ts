@@ -31,6 +31,7 @@ export function lambdaPortFor(globals: GlobalOptions): LambdaPort {
     updateAlias: async (ref, name, update) => (await port()).updateAlias(ref, name, update),
     listVersions: async (ref) => (await port()).listVersions(ref),
     getFunction: async (ref) => (await port()).getFunction(ref),
+    functionTags: async (region, arns) => (await port()).functionTags(region, arns),
     downloadCode: async (location) => (await port()).downloadCode(location),
     defaultRegion: async () => (await port()).defaultRegion(),
   };

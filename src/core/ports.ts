@@ -121,6 +121,11 @@ export interface LambdaPort {
   listVersions(ref: FunctionRef): Promise<string[]>;
   /** GetFunction: configuration, a time-limited code URL and tags. */
   getFunction(ref: FunctionRef): Promise<FunctionWithCode>;
+  /**
+   * The tags of up to 100 functions of one region, by unqualified ARN, in one call (the Resource Groups
+   * Tagging API's GetResources). A function without tags is absent from the map.
+   */
+  functionTags(region: string, arns: readonly string[]): Promise<Map<string, Record<string, string>>>;
   /** Downloads a function's zip from its code URL. */
   downloadCode(location: string): Promise<Buffer>;
   /** The region used when none is given (the profile's or the environment's), or undefined. */

@@ -1,5 +1,5 @@
 import { EventChannel, Limiter, mapLimit } from './concurrency.js';
-import { DEPRECATED_GO_RUNTIMES, LAMBDA_QUOTAS } from '../lambda/facts.js';
+import { DEPRECATED_GO_RUNTIMES } from '../lambda/facts.js';
 import type { FunctionConfig, LambdaPort } from './ports.js';
 
 /** The runtimes scan looks for by default: go1.x, and the deprecated custom runtimes. */
@@ -67,19 +67,66 @@ export function candidate(f: FunctionConfig, managed: string | null): Candidate 
   };
 }
 
+/** A function's ARN without its version or alias: what tags belong to. */
+export function unqualifiedArn(arn: string): string {
+  return arn.replace(/(:function:[^:]+):.*$/, '$1');
+}
+
+/** ARNs a tag read asks for at once: GetResources takes up to 100. */
+const TAG_BATCH = 100;
+/** GetFunction calls in flight per region when the tag reads fall back to them. */
+const FALLBACK_CONCURRENCY = 10;
+
 /**
- * Tag reads in flight for a listing round trip of `ms`: what GetFunction's quota can use at that round
- * trip, within 10..24. More would buy little once the pacer holds calls back, and every one is a socket
- * (a TLS handshake on AWS) and CPU that the other regions' work needs.
+ * Reads tags in batches of up to 100 ARNs as candidates are found (one GetResources call each). When a
+ * batch's call fails (no tag:GetResources permission, say), its functions are read one by one with
+ * GetFunction, which returns their tags too; a function that cannot be read either way has no owner found.
  */
-export function tagConcurrencyFor(ms: number): number {
-  return Math.min(24, Math.max(10, Math.ceil((LAMBDA_QUOTAS.getFunction * ms) / 1000) + 2));
+function tagReader(port: LambdaPort, region: string) {
+  const batches: Promise<Map<string, Record<string, string>>>[] = [];
+  const gate = new Limiter(FALLBACK_CONCURRENCY);
+  let pending: string[] = [];
+  const seen = new Set<string>();
+  const oneByOne = async (arns: readonly string[]) => {
+    const out = new Map<string, Record<string, string>>();
+    await Promise.all(
+      arns.map((arn) =>
+        gate
+          .run(() => port.getFunction({ region, name: arn.slice(arn.lastIndexOf(':') + 1) }))
+          .then(
+            (r) => void out.set(arn, r.tags),
+            () => undefined,
+          ),
+      ),
+    );
+    return out;
+  };
+  const flush = () => {
+    if (pending.length === 0) return;
+    const arns = pending;
+    pending = [];
+    batches.push(port.functionTags(region, arns).catch(() => oneByOne(arns)));
+  };
+  return {
+    add(arn: string): void {
+      if (seen.has(arn)) return;
+      seen.add(arn);
+      pending.push(arn);
+      if (pending.length >= TAG_BATCH) flush();
+    },
+    async all(): Promise<Map<string, Record<string, string>>> {
+      flush();
+      const out = new Map<string, Record<string, string>>();
+      for (const batch of await Promise.all(batches)) for (const [k, v] of batch) out.set(k, v);
+      return out;
+    },
+  };
 }
 
 /**
  * Lists every function of every region (regions in parallel, bounded), keeps those on `runtimes`, and reads
- * the tags of the candidates only (GetFunction has its own quota). A region that fails (not enabled, no
- * permission) is reported and the others go on. Yields progress, then `done` with the result.
+ * the tags of the candidates only, a hundred at a time while the listing goes on. A region that fails (not
+ * enabled, no permission) is reported and the others go on. Yields progress, then `done` with the result.
  */
 export async function* scanFunctions(
   port: LambdaPort,
@@ -88,7 +135,6 @@ export async function* scanFunctions(
     runtimes?: readonly string[];
     allVersions?: boolean;
     regionConcurrency?: number;
-    tagConcurrency?: number;
   },
 ): AsyncGenerator<ScanEvent> {
   const runtimes = new Set(options.runtimes ?? DEFAULT_SCAN_RUNTIMES);
@@ -97,47 +143,30 @@ export async function* scanFunctions(
   const errors: { region: string; message: string }[] = [];
   const work = mapLimit(options.regions, options.regionConcurrency ?? 32, async (region) => {
     channel.push({ type: 'region-start', region });
-    // Enough tag reads in flight to keep GetFunction's quota busy at the fastest listing round trip seen
-    // (the first page is left out: it carries the client's start-up), unless the caller fixed the number.
-    const gate = new Limiter(options.tagConcurrency ?? 10);
-    let fastest = Infinity;
-    const tagOf = new Map<string, Promise<string | null>>();
+    const tags = tagReader(port, region);
     try {
-      // Tags are read as each page arrives, so GetFunction's quota is at work while the listing goes on.
       let listed = 0;
       const found: FunctionConfig[] = [];
-      try {
-        let asked = performance.now();
+      const list = async () => {
         for await (const page of port.listFunctionPages(region, {
           allVersions: options.allVersions === true,
         })) {
-          if (listed > 0) {
-            fastest = Math.min(fastest, performance.now() - asked);
-            if (options.tagConcurrency === undefined) gate.setLimit(tagConcurrencyFor(fastest));
-          }
           listed += page.length;
           for (const f of page) {
             if (!f.runtime || !runtimes.has(f.runtime)) continue;
             found.push(f);
-            if (!tagOf.has(f.name)) {
-              const ref = { region, name: f.name };
-              tagOf.set(
-                f.name,
-                gate
-                  .run(() => port.getFunction(ref))
-                  .then(
-                    (r) => managedBy(r.tags),
-                    () => null,
-                  ),
-              );
-            }
+            tags.add(unqualifiedArn(f.arn));
           }
-          asked = performance.now();
         }
-      } finally {
-        await Promise.all(tagOf.values());
-      }
-      for (const f of found) functions.push(candidate(f, (await tagOf.get(f.name)) ?? null));
+      };
+      const failed = await list().then(
+        () => undefined,
+        (e: unknown) => ({ error: e }),
+      );
+      // Reads already under way are waited for, even when the listing failed.
+      const tagsOf = await tags.all();
+      if (failed) throw failed.error;
+      for (const f of found) functions.push(candidate(f, managedBy(tagsOf.get(unqualifiedArn(f.arn)) ?? {})));
       channel.push({ type: 'region-done', region, listed, found: found.length });
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { bundledLifecycle, isoDay, type RuntimeLifecycle } from '../lambda/lifecycle.js';
 import { answerQuery, defaultCallerArn, isDenied, type IdentityOptions } from './query-api.js';
+import { answerTagging, TAGGING_TARGET_PREFIX } from './tagging-api.js';
 import type { ApiRequest, SandboxContext } from './context.js';
 import { LambdaApiError, serviceError, tooLarge, tooManyRequests } from './api-error.js';
 import { parseFunctionName } from './arn.js';
@@ -244,6 +245,45 @@ async function serveQuery(
   });
 }
 
+/** The Resource Groups Tagging API (JSON 1.1): GetResources over the sandbox's functions. */
+async function serveTagging(
+  d: Served,
+  req: IncomingMessage,
+  res: ServerResponse,
+  region: string,
+  started: number,
+  target: string,
+) {
+  const { options, context, store, identity, log } = d;
+  const raw = (await readBody(req)) ?? Buffer.alloc(0);
+  if (options.latencyMs) await sleep(options.latencyMs);
+  const operation = target.slice(TAGGING_TARGET_PREFIX.length);
+  const answer = isDenied(identity, `tag:${operation}`, '*')
+    ? {
+        status: 400,
+        operation,
+        body: {
+          __type: 'AccessDeniedException',
+          Message: `User: ${identity.callerArn} is not authorized to perform: tag:${operation} because no identity-based policy allows the tag:${operation} action`,
+        },
+      }
+    : answerTagging(target, store, region, context.accountId, raw);
+  const json = JSON.stringify(answer.body);
+  res.writeHead(answer.status, {
+    'content-type': 'application/x-amz-json-1.1',
+    'content-length': Buffer.byteLength(json),
+    'x-amzn-requestid': randomUUID(),
+  });
+  res.end(json);
+  log({
+    region,
+    operation: answer.operation,
+    status: answer.status,
+    client: req.headers['user-agent']?.split(' ')[0],
+    ms: Math.round((performance.now() - started) * 100) / 100,
+  });
+}
+
 /** Serves one request: a code download, an STS/IAM query, or a Lambda operation with its quotas and faults. */
 async function handle(d: Served, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const { options, context, routes, throttle, mutex, random, defaultRegion, identity, log } = d;
@@ -254,6 +294,9 @@ async function handle(d: Served, req: IncomingMessage, res: ServerResponse): Pro
     return serveCode(d, url, res, region);
   if (req.method === 'POST' && url.pathname === '/' && isForm(req))
     return serveQuery(d, req, res, region, started);
+  const target = req.headers['x-amz-target'];
+  if (req.method === 'POST' && typeof target === 'string' && target.startsWith(TAGGING_TARGET_PREFIX))
+    return serveTagging(d, req, res, region, started, target);
   const match = matchRoute(routes, req.method ?? 'GET', url.pathname);
   const operation = match?.route.name ?? 'Unknown';
   let status = 500;

@@ -5,90 +5,71 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LambdaClient, TagResourceCommand } from '@aws-sdk/client-lambda';
 import { createLambdaPort } from '../../src/aws/lambda-port.js';
-import { GetSigner } from '../../src/aws/sigv4.js';
 import { quotaPacer } from '../../src/core/pacing.js';
 import type { FunctionConfig } from '../../src/core/ports.js';
 import { createTinyFunction, lambdaClient, tempDir, withSandbox } from '../helpers/sandbox.js';
 
 const CREDS = { accessKeyId: 'AKIDSANDBOX', secretAccessKey: 'sandbox-secret' };
 
-describe('GetSigner (SigV4 for the direct read path)', () => {
-  const example = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
-  const when = new Date('2015-08-30T12:36:00Z');
-
-  it("matches AWS's published test suite: get-vanilla and get-vanilla-query-order-key-case", () => {
-    const signer = new GetSigner('us-east-1', 'service', false);
-    const vanilla = signer.sign({ host: 'example.amazonaws.com', path: '/', query: {} }, example, when);
-    expect(vanilla['authorization']).toBe(
-      'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, ' +
-        'SignedHeaders=host;x-amz-date, ' +
-        'Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31',
-    );
-    expect(vanilla['x-amz-date']).toBe('20150830T123600Z');
-    const ordered = signer.sign(
-      { host: 'example.amazonaws.com', path: '/', query: { Param2: 'value2', Param1: 'value1' } },
-      example,
-      when,
-    );
-    expect(ordered['authorization']).toMatch(
-      /Signature=b97d918cfa904a5beff61c982a1b6f458b799221646efd99d3219ec94cdf2500$/,
-    );
-  });
-
-  // The SDK's own signer, fed the same request, is the reference for everything Lambda-specific: the
-  // path encoded twice, ARNs with colons, qualifiers, session tokens, an endpoint with a path.
-  const cases: [string, { path: string; query: Record<string, string> }, string | undefined][] = [
-    ['a plain name', { path: '/2015-03-31/functions/orders-api', query: {} }, undefined],
+describe('the direct read path signs what it sends with the SDK signer', () => {
+  // A bare server records each request; the SDK's signer, fed the method, path, query and Host that arrived
+  // and the request's own x-amz-date, must compute the same Authorization: what was signed is what was sent.
+  const cases: [string, string, string | undefined, string | undefined][] = [
+    ['a plain name', 'orders-api', undefined, undefined],
     [
-      'an ARN (colons are encoded twice)',
-      {
-        path: `/2015-03-31/functions/${encodeURIComponent('arn:aws:lambda:eu-west-1:123456789012:function:f')}`,
-        query: {},
-      },
+      'an ARN (colons encoded twice in the canonical path)',
+      'arn:aws:lambda:eu-west-1:123456789012:function:f',
+      undefined,
       undefined,
     ],
-    ['a qualifier', { path: '/2015-03-31/functions/f', query: { Qualifier: 'live' } }, undefined],
-    [
-      'a listing page with a marker',
-      {
-        path: '/2015-03-31/functions/',
-        query: { MaxItems: '50', Marker: 'fn-000123/+=x', FunctionVersion: 'ALL' },
-      },
-      undefined,
-    ],
-    ['a session token', { path: '/2015-03-31/functions/f', query: {} }, 'FQoGZXIvYXdzE//token+=='],
-    ['an endpoint with a path', { path: '/proxy/lambda/2015-03-31/functions/f', query: {} }, undefined],
+    ['a qualifier', 'f', 'live', undefined],
+    ['a session token', 'f', undefined, 'FQoGZXIvYXdzE//token+=='],
   ];
-  it.each(cases)('signs %s exactly as the SDK does', async (_what, req, sessionToken) => {
-    const credentials = { ...CREDS, ...(sessionToken && { sessionToken }) };
-    const client = new LambdaClient({
-      region: 'eu-west-1',
-      endpoint: 'https://lambda.example:8443',
-      credentials,
+  it.each(cases)('%s', async (_what, name, qualifier, sessionToken) => {
+    const seen: { url: string; headers: Record<string, string> }[] = [];
+    const server = createServer((req, res) => {
+      seen.push({ url: req.url ?? '', headers: req.headers as Record<string, string> });
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ Configuration: { FunctionName: 'f' }, Code: { Location: 'x' }, Tags: {} }));
     });
-    const sdkSigner = await client.config.signer();
-    const now = new Date('2026-11-27T10:11:12Z');
-    const sdk = await sdkSigner.sign(
-      {
-        method: 'GET',
-        protocol: 'https:',
-        hostname: 'lambda.example',
-        port: 8443,
-        path: req.path,
-        query: req.query,
-        headers: { host: 'lambda.example:8443' },
-      },
-      { signingDate: now },
-    );
-    const ours = new GetSigner('eu-west-1', 'lambda').sign(
-      { host: 'lambda.example:8443', ...req },
-      credentials,
-      now,
-    );
-    const sdkHeaders = (sdk as unknown as { headers: Record<string, string> }).headers;
-    expect(ours['authorization']).toBe(sdkHeaders['authorization']);
-    expect(ours['x-amz-date']).toBe(sdkHeaders['x-amz-date']);
-    expect(ours['x-amz-security-token']).toBe(sdkHeaders['x-amz-security-token']);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/proxy`;
+      const credentials = { ...CREDS, ...(sessionToken && { sessionToken }) };
+      const port = createLambdaPort({ endpointUrl: endpoint, staticCredentials: credentials });
+      await port.getFunction({ region: 'eu-west-1', name, ...(qualifier && { qualifier }) });
+      expect(seen).toHaveLength(1);
+      const { url, headers } = seen[0]!;
+      expect(headers['user-agent']).toBe('go-lambda-migrate');
+      expect(url.startsWith('/proxy/2015-03-31/functions/')).toBe(true);
+      const sent = new URL(url, 'http://x');
+      const date = headers['x-amz-date']!;
+      const when = new Date(
+        `${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 8)}T${date.slice(9, 11)}:${date.slice(11, 13)}:${date.slice(13, 15)}Z`,
+      );
+      const reference = await new LambdaClient({
+        region: 'eu-west-1',
+        endpoint,
+        credentials,
+      }).config.signer();
+      const signed = (await reference.sign(
+        {
+          method: 'GET',
+          protocol: 'http:',
+          hostname: '127.0.0.1',
+          path: sent.pathname,
+          query: Object.fromEntries(sent.searchParams),
+          headers: { host: headers['host']! },
+        },
+        { signingDate: when },
+      )) as unknown as { headers: Record<string, string> };
+      expect(headers['authorization']).toBe(signed.headers['authorization']);
+      expect(headers['x-amz-security-token']).toBe(signed.headers['x-amz-security-token']);
+      expect(decodeURIComponent(sent.pathname.split('/').pop()!)).toBe(name);
+      expect(sent.searchParams.get('Qualifier') ?? undefined).toBe(qualifier);
+    } finally {
+      server.close();
+    }
   });
 });
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { Limiter } from '../../src/core/concurrency.js';
-import { tagConcurrencyFor } from '../../src/core/scan.js';
 
 describe('Limiter', () => {
   it('runs at most N tasks at once, starts the rest in order, and passes results and errors through', async () => {
@@ -51,14 +50,5 @@ describe('Limiter', () => {
     while (release.length) release.shift()!();
     await Promise.all(all);
     expect(peak).toBe(4);
-  });
-});
-
-describe('tagConcurrencyFor', () => {
-  it("keeps GetFunction's 100 req/s busy at the round trip, within 10..24", () => {
-    expect(tagConcurrencyFor(50)).toBe(10); // 5 + 2, raised to the floor
-    expect(tagConcurrencyFor(120)).toBe(14); // 12 + 2
-    expect(tagConcurrencyFor(300)).toBe(24); // 30 + 2, capped
-    expect(tagConcurrencyFor(Infinity)).toBe(24);
   });
 });

@@ -45,6 +45,7 @@ interface Stored {
   inProgressReads: number;
   versions: Map<string, { config: FunctionConfig; zip: Buffer }>;
   aliases: Map<string, AliasInfo>;
+  tags: Record<string, string>;
 }
 
 /**
@@ -84,6 +85,7 @@ export class FakeLambda implements LambdaPort {
     handler: string,
     zip: Buffer,
     architecture: Architecture = 'x86_64',
+    tags: Record<string, string> = {},
   ): FunctionConfig {
     const config: FunctionConfig = {
       name: ref.name,
@@ -103,7 +105,14 @@ export class FakeLambda implements LambdaPort {
       state: 'Active',
       lastUpdateStatus: 'Successful',
     };
-    this.fns.set(this.key(ref), { config, zip, inProgressReads: 0, versions: new Map(), aliases: new Map() });
+    this.fns.set(this.key(ref), {
+      config,
+      zip,
+      inProgressReads: 0,
+      versions: new Map(),
+      aliases: new Map(),
+      tags,
+    });
     return config;
   }
 
@@ -166,7 +175,19 @@ export class FakeLambda implements LambdaPort {
     return attempt(() => {
       this.call('GetFunction', ref);
       const config = this.read(ref);
-      return { config, codeLocation: `mem://${this.key(ref)}`, tags: {} };
+      return { config, codeLocation: `mem://${this.key(ref)}`, tags: { ...this.stored(ref).tags } };
+    });
+  }
+  functionTags(region: string, arns: readonly string[]): Promise<Map<string, Record<string, string>>> {
+    return attempt(() => {
+      this.call('GetResources');
+      if (arns.length > 100) throw new FakeAwsError('invalid', 'ResourceARNList holds at most 100 ARNs');
+      const out = new Map<string, Record<string, string>>();
+      for (const s of this.fns.values()) {
+        if (s.config.region === region && arns.includes(s.config.arn) && Object.keys(s.tags).length > 0)
+          out.set(s.config.arn, { ...s.tags });
+      }
+      return out;
     });
   }
   downloadCode(location: string): Promise<Buffer> {

@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
 
-/** Runs the AWS CLI against the sandbox and parses its JSON output. */
+/** Runs the AWS CLI against the sandbox (Lambda unless `service` says otherwise) and parses its JSON output. */
 export function aws(
   url: string,
   region: string,
   args: string[],
+  service = 'lambda',
 ): Promise<{ code: number | null; json: unknown; stderr: string }> {
   return new Promise((resolve, reject) => {
     const env: NodeJS.ProcessEnv = {
@@ -22,12 +23,13 @@ export function aws(
       'AWS_SESSION_TOKEN',
       'AWS_ENDPOINT_URL',
       'AWS_ENDPOINT_URL_LAMBDA',
+      'AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API',
     ]) {
       delete env[key];
     }
     const child = spawn(
       'aws',
-      ['--endpoint-url', url, '--region', region, '--output', 'json', 'lambda', ...args],
+      ['--endpoint-url', url, '--region', region, '--output', 'json', service, ...args],
       {
         env,
         stdio: ['ignore', 'pipe', 'pipe'],
