@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LambdaClient, ListFunctionsCommand, GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
-import { writeZip } from '../dist/archive/zip-write.js';
+import { writeZip } from '../dist/archive/zip.js';
 import { BENCH_REGIONS, pct, startSandbox } from './lib.mjs';
 
 const { values } = parseArgs({ options: { functions: { type: 'string' }, regions: { type: 'string' } } });
@@ -90,7 +90,9 @@ try {
 
   // 2. Populate through the API (the sandbox's import: CreateFunction without the go1.x block-create rule).
   const proc = await startProcess(['--no-seed', '--no-throttle', '--data-dir', dataDir]);
-  const zip = writeZip([{ name: 'main', data: Buffer.alloc(4096, 7), mode: 0o755 }]).toString('base64');
+  const zip = (await writeZip([{ name: 'main', data: Buffer.alloc(4096, 7), mode: 0o755 }])).toString(
+    'base64',
+  );
   let next = 0;
   const t0 = performance.now();
   await Promise.all(

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { InvokeCommand, LambdaClient, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
-import { writeZip } from '../dist/archive/zip-write.js';
+import { writeZip } from '../dist/archive/zip.js';
 import { findGo, goBuild } from '../dist/golang/go-toolchain.js';
 import { emulatorFor } from '../dist/sandbox/exec/emulation.js';
 import { parseReport } from '../dist/core/report.js';
@@ -106,13 +106,13 @@ try {
     'minimal',
     'provided.al2023',
     'bootstrap',
-    writeZip([{ name: 'bootstrap', data: minimal, mode: 0o755 }]),
+    await writeZip([{ name: 'bootstrap', data: minimal, mode: 0o755 }]),
   );
   await importFn(
     'skeleton',
     'go1.x',
     'go-lambda-skeleton-amd64',
-    writeZip([{ name: 'go-lambda-skeleton-amd64', data: skeleton, mode: 0o755 }]),
+    await writeZip([{ name: 'go-lambda-skeleton-amd64', data: skeleton, mode: 0o755 }]),
   );
 
   const invoke = async (name) => {
@@ -195,7 +195,7 @@ try {
       'minimal-arm',
       'provided.al2023',
       'bootstrap',
-      writeZip([{ name: 'bootstrap', data: await build('arm64'), mode: 0o755 }]),
+      await writeZip([{ name: 'bootstrap', data: await build('arm64'), mode: 0o755 }]),
       'arm64',
     );
     const armCold = await coldRuns('minimal-arm');

@@ -1,8 +1,8 @@
 // Migration-engine benchmarks against the sandbox (the migration-engine issue). Ratios come from one run.
 //   node bench/migration.mjs [--functions 10000] [--regions 17] [--apply 50]
 // 1. scan of N functions in R regions with --latency-ms 50 and AWS's quotas on: its time, the quota-bound
-//    minimum (pages are sequential per region; 15 req/s for ListFunctions pages, 100 req/s for GetFunction on
-//    each candidate; regions in parallel), and the same scan region by region.
+//    minimum (pages are sequential per region, 15 req/s for ListFunctions pages; the tags of up to 100
+//    candidates per GetResources call; regions in parallel), and the same scan region by region.
 // 2. apply of M go1.x functions with --update-delay-ms 1000: its time against the bound set by 15 req/s for the
 //    mutating calls and the waits for Successful.
 import { spawnSync } from 'node:child_process';
@@ -11,7 +11,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { writeZip } from '../dist/archive/zip-write.js';
+import { writeZip } from '../dist/archive/zip.js';
 import { findGo } from '../dist/golang/go-toolchain.js';
 import { buildDemoBinary, defaultBuildCache, DEMO_FUNCTIONS } from '../dist/sandbox/seed.js';
 import { BENCH_REGIONS, CLI, startSandbox } from './lib.mjs';
@@ -65,10 +65,12 @@ try {
     DEMO_FUNCTIONS.find((f) => f.name === 'payments-webhook'),
     defaultBuildCache(),
   );
-  const goZip = writeZip([{ name: 'payments-webhook', data: binary, mode: 0o755 }]).toString('base64');
-  const smallZip = writeZip([
-    { name: 'index.mjs', data: Buffer.from('export const handler = async () => 1;') },
-  ]).toString('base64');
+  const goZip = (await writeZip([{ name: 'payments-webhook', data: binary, mode: 0o755 }])).toString(
+    'base64',
+  );
+  const smallZip = (
+    await writeZip([{ name: 'index.mjs', data: Buffer.from('export const handler = async () => 1;') }])
+  ).toString('base64');
 
   let sb;
   let parallel, sequential, coldSandbox, scanBound, scanBoundSequential;
@@ -83,7 +85,7 @@ try {
       perRegion[region][Math.floor(i / REGIONS.length)] = go;
       return { i, region, go };
     });
-    const marker = join(scanDir, `.bench-loaded-${N}-${R}`);
+    const marker = join(scanDir, `.bench-loaded-tagged-${N}-${R}`);
     if (!existsSync(marker)) {
       rmSync(scanDir, { recursive: true, force: true });
       sb = await startSandbox(['--no-seed', '--no-throttle', '--data-dir', scanDir]);
@@ -98,6 +100,13 @@ try {
               Handler: go ? 'payments-webhook' : 'index.handler',
               Role: 'arn:aws:iam::123456789012:role/r',
               Code: { ZipFile: i % 3 === 0 ? goZip : smallZip },
+              // Half the functions come from a stack, as the tags CloudFormation sets say.
+              ...(i % 2 === 0 && {
+                Tags: {
+                  'aws:cloudformation:stack-name': `stack-${i % 40}`,
+                  'aws:cloudformation:logical-id': `Fn${i}`,
+                },
+              }),
             });
           }
         }),
@@ -138,22 +147,25 @@ try {
     sequential = timeScan(1);
     await sb.stop();
     // The quota-bound minimum of one region, with free CPU: pages in sequence (each a round trip, and past
-    // a burst of 15, 15 a second); a candidate's GetFunction can go out once its page has arrived and its
-    // turn in GetFunction's bucket (a burst of 100, then 100 a second) has come, and ends a round trip later.
+    // a burst of 15, 15 a second); a GetResources call goes out once a page has brought its hundredth
+    // candidate (the last one when the listing ends) and ends a round trip later.
     const lat = LATENCY / 1000;
     const boundOf = (goFlags) => {
       const pages = Math.max(1, Math.ceil(goFlags.length / 50));
       let pageArrives = 0;
       let end = 0;
-      let j = 0;
+      let batch = 0;
       for (let p = 1; p <= pages; p++) {
         pageArrives = Math.max(pageArrives, Math.max(0, (p - 15) / 15)) + lat;
         for (const go of goFlags.slice((p - 1) * 50, p * 50)) {
           if (!go) continue;
-          j++;
-          end = Math.max(end, Math.max(pageArrives, (j - 100) / 100) + lat);
+          if (++batch === 100) {
+            end = Math.max(end, pageArrives + lat);
+            batch = 0;
+          }
         }
       }
+      if (batch > 0) end = Math.max(end, pageArrives + lat);
       return Math.max(end, pageArrives);
     };
     scanBound = Math.max(...Object.values(perRegion).map(boundOf)) * 1000;

@@ -1,5 +1,5 @@
 import { normalize, isAbsolute, posix } from 'node:path';
-import { readZipDirectory, readZipEntry, ZipFormatError, type ZipEntry } from './zip-read.js';
+import { openZip, ZipFormatError, type ZipArchive, type ZipEntry } from './zip.js';
 
 /** Lambda's limit on a function's unpacked size. */
 export const UNZIPPED_LIMIT = 262_144_000;
@@ -10,19 +10,23 @@ export class DeploymentError extends ZipFormatError {}
 /** A zip checked the way Lambda (and a careful unpacker) would check it. */
 export interface Deployment {
   readonly zip: Buffer;
+  readonly archive: ZipArchive;
   readonly entries: readonly ZipEntry[];
   readonly unzippedSize: number;
 }
 
 /**
- * Reads and checks a deployment zip: no entry may escape the root (zip-slip, absolute paths), no name may
- * appear twice, and the unpacked size must stay under Lambda's 250 MB. Errors name the entry.
+ * Reads and checks a deployment zip: no entry may escape the root (zip-slip, absolute paths, symlinks
+ * pointing out), no name may appear twice, and the unpacked size must stay under Lambda's 250 MB, judged
+ * from the directory before anything is decompressed. Errors name the entry.
  */
-export function readDeployment(zip: Buffer): Deployment {
-  const entries = readZipDirectory(zip);
+export async function readDeployment(zip: Buffer): Promise<Deployment> {
+  const archive = await openZip(zip);
+  if (archive.duplicates.length > 0)
+    throw new DeploymentError(`zip entry '${archive.duplicates[0]}' appears more than once`);
   const seen = new Set<string>();
   let total = 0;
-  for (const e of entries) {
+  for (const e of archive.entries) {
     const name = e.name;
     const clean = normalize(name).replace(/\\/g, '/');
     if (isAbsolute(name) || name.startsWith('/') || /^[a-zA-Z]:/.test(name) || name.includes('\\')) {
@@ -36,13 +40,6 @@ export function readDeployment(zip: Buffer): Deployment {
     const key = clean.replace(/\/$/, '');
     if (seen.has(key)) throw new DeploymentError(`zip entry '${name}' appears more than once`);
     seen.add(key);
-    if (e.isSymlink) {
-      const target = readZipEntry(zip, e).toString('utf8');
-      const resolved = posix.normalize(posix.join(posix.dirname(clean), target));
-      if (target.startsWith('/') || resolved === '..' || resolved.startsWith('../')) {
-        throw new DeploymentError(`zip entry '${name}' is a symlink to '${target}', outside the task root`);
-      }
-    }
     total += e.size;
     if (total > UNZIPPED_LIMIT) {
       throw new DeploymentError(
@@ -50,48 +47,60 @@ export function readDeployment(zip: Buffer): Deployment {
       );
     }
   }
-  return { zip, entries, unzippedSize: total };
+  for (const e of archive.entries) {
+    if (!e.isSymlink) continue;
+    const target = (await archive.read(e)).toString('utf8');
+    const resolved = posix.normalize(posix.join(posix.dirname(normalize(e.name)), target));
+    if (target.startsWith('/') || resolved === '..' || resolved.startsWith('../')) {
+      throw new DeploymentError(`zip entry '${e.name}' is a symlink to '${target}', outside the task root`);
+    }
+  }
+  return { zip, archive, entries: archive.entries, unzippedSize: total };
 }
 
 /** Resolves an entry name through symlink entries (bootstrap → handler), at most 8 hops. */
-export function resolveEntry(d: Deployment, name: string): ZipEntry | undefined {
+export async function resolveEntry(d: Deployment, name: string): Promise<ZipEntry | undefined> {
   let current = name;
   for (let hop = 0; hop < 8; hop++) {
     const e = d.entries.find((x) => x.name === current);
     if (!e || !e.isSymlink) return e;
-    current = posix.normalize(posix.join(posix.dirname(current), readZipEntry(d.zip, e).toString('utf8')));
+    current = posix.normalize(posix.join(posix.dirname(current), (await d.archive.read(e)).toString('utf8')));
   }
   return undefined;
 }
 
-const isElf = (d: Deployment, e: ZipEntry) =>
+const isElf = async (d: Deployment, e: ZipEntry) =>
   !e.isDirectory &&
   !e.isSymlink &&
   e.size >= 4 &&
-  readZipEntry(d.zip, e).subarray(0, 4).toString('latin1') === '\x7fELF';
+  (await d.archive.read(e)).subarray(0, 4).toString('latin1') === '\x7fELF';
 
 /**
  * The function's binary inside the zip: the `handler` given, else `bootstrap`, else the only ELF file.
  * Throws a DeploymentError that lists the candidates when the choice is not clear.
  */
-export function pickBinary(d: Deployment, handler?: string): { name: string; entry: ZipEntry; data: Buffer } {
-  const take = (name: string) => {
-    const e = resolveEntry(d, name);
+export async function pickBinary(
+  d: Deployment,
+  handler?: string,
+): Promise<{ name: string; entry: ZipEntry; data: Buffer }> {
+  const take = async (name: string) => {
+    const e = await resolveEntry(d, name);
     if (!e || e.isDirectory) return undefined;
-    return { name, entry: e, data: readZipEntry(d.zip, e) };
+    return { name, entry: e, data: await d.archive.read(e) };
   };
   if (handler) {
-    const found = take(handler);
+    const found = await take(handler);
     if (!found)
       throw new DeploymentError(
         `the zip has no entry '${handler}' (entries: ${d.entries.map((e) => e.name).join(', ')})`,
       );
     return found;
   }
-  const boot = take('bootstrap');
+  const boot = await take('bootstrap');
   if (boot) return boot;
-  const elves = d.entries.filter((e) => isElf(d, e));
-  if (elves.length === 1) return take(elves[0]!.name)!;
+  const elves: ZipEntry[] = [];
+  for (const e of d.entries) if (await isElf(d, e)) elves.push(e);
+  if (elves.length === 1) return (await take(elves[0]!.name))!;
   throw new DeploymentError(
     elves.length === 0
       ? 'the zip holds no executable (no bootstrap and no ELF file)'

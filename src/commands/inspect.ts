@@ -4,7 +4,7 @@ import { basename, relative, resolve } from 'node:path';
 import { bundledLifecycle } from '../lambda/lifecycle.js';
 import { UsageError, UserError } from '../errors.js';
 import { DeploymentError, pickBinary, readDeployment } from '../archive/deployment.js';
-import { ZipFormatError } from '../archive/zip-read.js';
+import { ZipFormatError } from '../archive/zip.js';
 import { inspectBinary, type BinaryReport } from '../golang/inspect-binary.js';
 import { findModules, matchSource, type SourceMatch } from '../golang/source-match.js';
 import type { Command, CommandContext } from './command.js';
@@ -22,10 +22,14 @@ interface Origin {
 const isZip = (b: Buffer) => b.length >= 4 && b.readUInt32LE(0) === 0x04034b50;
 const isEmptyZip = (b: Buffer) => b.length >= 4 && b.readUInt32LE(0) === 0x06054b50;
 
-function fromZip(zip: Buffer, label: string, handler: string | undefined): { data: Buffer; origin: Origin } {
+async function fromZip(
+  zip: Buffer,
+  label: string,
+  handler: string | undefined,
+): Promise<{ data: Buffer; origin: Origin }> {
   try {
-    const d = readDeployment(zip);
-    const picked = pickBinary(d, handler);
+    const d = await readDeployment(zip);
+    const picked = await pickBinary(d, handler);
     return { data: picked.data, origin: { kind: 'zip', label, handler: picked.name } };
   } catch (e) {
     if (e instanceof DeploymentError)
@@ -49,7 +53,7 @@ async function loadTarget(ctx: CommandContext, target: string, handler: string |
   if (exists) {
     const buf = await readFile(target);
     if (isZip(buf) || isEmptyZip(buf) || target.endsWith('.zip'))
-      return { ...fromZip(buf, target, handler), fn: undefined };
+      return { ...(await fromZip(buf, target, handler)), fn: undefined };
     return { data: buf, origin: { kind: 'file', label: target } as Origin, fn: undefined };
   }
   if (/[/\\]/.test(target) || /\.(zip|bin)$/.test(target)) {
@@ -68,7 +72,7 @@ async function loadTarget(ctx: CommandContext, target: string, handler: string |
     );
   }
   const runtimeHandler = fn.config.runtime === 'go1.x' ? fn.config.handler : 'bootstrap';
-  const picked = fromZip(zip, `${target} (${region})`, handler ?? runtimeHandler);
+  const picked = await fromZip(zip, `${target} (${region})`, handler ?? runtimeHandler);
   return { ...picked, fn };
 }
 

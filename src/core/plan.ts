@@ -1,8 +1,8 @@
 import { GO_RUNTIMES } from '../lambda/facts.js';
 import { createHash } from 'node:crypto';
-import { bootstrapZip, bridgeZip, keptEntries, writeZipAsync } from '../archive/package.js';
+import { bootstrapZip, bridgeZip, keptEntries } from '../archive/package.js';
 import { DeploymentError, pickBinary, readDeployment, type Deployment } from '../archive/deployment.js';
-import { ZipFormatError } from '../archive/zip-read.js';
+import { writeZip, ZipFormatError } from '../archive/zip.js';
 import { inspectBinary, type BinaryReport } from '../golang/inspect-binary.js';
 import type { Architecture, RuntimeLifecycle } from '../lambda/lifecycle.js';
 import type {
@@ -222,8 +222,8 @@ async function gatherFacts(
   let deployment: Deployment;
   let picked: { name: string; data: Buffer };
   try {
-    deployment = readDeployment(zip);
-    picked = pickBinary(deployment, c.runtime === 'go1.x' ? c.handler : 'bootstrap');
+    deployment = await readDeployment(zip);
+    picked = await pickBinary(deployment, c.runtime === 'go1.x' ? c.handler : 'bootstrap');
   } catch (e) {
     if (e instanceof ZipFormatError || e instanceof DeploymentError)
       return blocked(`the deployed zip cannot be used: ${e.message}`);
@@ -267,8 +267,8 @@ async function buildArtifacts(
     // The deployed binary cannot answer on provided.*: bridge with an x86_64 rebuild next to the old handler.
     const x86 =
       options.arch === 'x86_64' ? built : await build.rebuild(dir, 'x86_64', tags, f.source!.moduleGoVersion);
-    bridge = await writeZipAsync([
-      ...keptEntries(f.deployment, new Set(['bootstrap'])),
+    bridge = await writeZip([
+      ...(await keptEntries(f.deployment, new Set(['bootstrap']))),
       { name: 'bootstrap', data: x86, mode: 0o755 },
     ]);
   }

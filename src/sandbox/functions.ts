@@ -72,7 +72,7 @@ async function createFunctionWith(
     10240,
   );
   const tags = tagsField(b.Tags) ?? {};
-  const zip = checkZip((b.Code as { ZipFile?: unknown } | undefined)?.ZipFile, 'CreateFunction');
+  const zip = await checkZip((b.Code as { ZipFile?: unknown } | undefined)?.ZipFile, 'CreateFunction');
   if (ctx.store.get(req.region, name)) throw conflict(`Function already exist: ${name}`);
   const code = await ctx.store.putCode(zip);
   const now = ctx.now();
@@ -205,7 +205,7 @@ export async function updateFunctionCode(ctx: SandboxContext, req: ApiRequest): 
   const record = requireFunction(ctx, req.region, ref.name);
   const b = req.body;
   const architectures = architecturesField(b.Architectures) ?? record.latest.architectures;
-  const zip = checkZip(b.ZipFile, 'UpdateFunctionCode');
+  const zip = await checkZip(b.ZipFile, 'UpdateFunctionCode');
   checkRevision(b.RevisionId, record.latest.revisionId);
   assertUpdatable(ctx, record);
   const runtime = record.latest.runtime;

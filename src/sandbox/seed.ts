@@ -4,7 +4,7 @@ import { homedir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Architecture } from '../lambda/lifecycle.js';
-import { writeZip, type ZipInput } from '../archive/zip-write.js';
+import { writeZip, type ZipInput } from '../archive/zip.js';
 import { goBuild, requireGo, type GoToolchain } from '../golang/go-toolchain.js';
 import type { ApiRequest, SandboxContext } from './context.js';
 import { importFunction } from './functions.js';

@@ -1,5 +1,5 @@
 import type { Architecture } from '../lambda/lifecycle.js';
-import { readZipDirectory, ZipFormatError } from '../archive/zip-read.js';
+import { openZip, ZipFormatError } from '../archive/zip.js';
 import { UNZIPPED_LIMIT } from '../archive/deployment.js';
 import type { SandboxContext } from './context.js';
 import type { FunctionRecord } from './model.js';
@@ -11,7 +11,7 @@ export const ZIP_LIMIT = 52_428_800;
 const ROLE = /^arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role\/?[a-zA-Z_0-9+=,.@\-_/]+$/;
 
 /** Checks an uploaded deployment package the way Lambda does; returns the zip bytes. */
-export function checkZip(zipBase64: unknown, operation: string): Buffer {
+export async function checkZip(zipBase64: unknown, operation: string): Promise<Buffer> {
   if (typeof zipBase64 !== 'string' || zipBase64.length === 0) {
     throw invalidParameter(
       'Please provide a source for function code (ZipFile). The sandbox does not read S3 or container images.',
@@ -23,7 +23,7 @@ export function checkZip(zipBase64: unknown, operation: string): Buffer {
   }
   let unzipped = 0;
   try {
-    for (const e of readZipDirectory(zip)) unzipped += e.size;
+    for (const e of (await openZip(zip)).entries) unzipped += e.size;
   } catch (e) {
     if (e instanceof ZipFormatError) {
       throw invalidParameter(

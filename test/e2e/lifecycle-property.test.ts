@@ -11,7 +11,7 @@ import {
   PublishVersionCommand,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
-import { writeZip } from '../../src/archive/zip-write.js';
+import { writeZip } from '../../src/archive/zip.js';
 import { createLambdaPort } from '../../src/aws/lambda-port.js';
 import { createBuildPort } from '../../src/commands/build-port.js';
 import { applyPlan } from '../../src/core/apply.js';
@@ -184,7 +184,7 @@ describe('the lifecycle, as a property: no outage, history true, rollback exact,
         label: 'go1.x, repackaged with a bridge',
         runtime: 'go1.x',
         handler: 'payments-webhook',
-        zip: writeZip([{ name: 'payments-webhook', data: payments, mode: 0o755 }]),
+        zip: await writeZip([{ name: 'payments-webhook', data: payments, mode: 0o755 }]),
         event: { type: 'charge', amount: 1 },
         answer: '"accepted charge of 1"',
       },
@@ -192,7 +192,7 @@ describe('the lifecycle, as a property: no outage, history true, rollback exact,
         label: 'provided.al2, its own bootstrap the bridge',
         runtime: 'provided.al2',
         handler: 'bootstrap',
-        zip: writeZip([{ name: 'bootstrap', data: resizer, mode: 0o755 }]),
+        zip: await writeZip([{ name: 'bootstrap', data: resizer, mode: 0o755 }]),
         event: { width: 800, height: 600, maxWidth: 400 },
         answer: '{"width":400,"height":300}',
       },

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetFunctionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import { writeZip } from '../../src/archive/zip-write.js';
+import { writeZip } from '../../src/archive/zip.js';
 import type { JournalEntry } from '../../src/core/journal.js';
 import { latestMigration } from '../../src/core/migration-machine.js';
 import { findGo } from '../../src/golang/go-toolchain.js';
@@ -42,7 +42,7 @@ describe('apply survives SIGKILL after every journaled step, and faults and thro
       DEMO_FUNCTIONS.find((f) => f.name === 'payments-webhook')!,
       defaultBuildCache(),
     );
-    zip = writeZip([{ name: 'payments-webhook', data: binary, mode: 0o755 }]);
+    zip = await writeZip([{ name: 'payments-webhook', data: binary, mode: 0o755 }]);
   }, 300_000);
   afterAll(async () => {
     await proc?.stop();

@@ -56,7 +56,7 @@ describe('the permission preflight: STS and IAM policy simulation against the sa
 
   it('the sandbox enforces the same denial on the Lambda API, for the AWS CLI too', async () => {
     const zip = join(sb.dir, 'tiny.zip');
-    await writeFile(zip, tinyZip());
+    await writeFile(zip, await tinyZip());
     const r = await aws(sb.proc.url, 'us-east-1', [
       'update-function-code',
       '--function-name',

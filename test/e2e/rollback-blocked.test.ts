@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetFunctionConfigurationCommand, InvokeCommand } from '@aws-sdk/client-lambda';
-import { writeZip } from '../../src/archive/zip-write.js';
+import { writeZip } from '../../src/archive/zip.js';
 import { findGo } from '../../src/golang/go-toolchain.js';
 import { buildDemoBinary, defaultBuildCache, DEMO_FUNCTIONS } from '../../src/sandbox/seed.js';
 import { runCli, startSandboxProcess, type SandboxProcess } from '../helpers/cli.js';
@@ -43,7 +43,7 @@ describe('rollback after go1.x block-update date', () => {
         Runtime: 'go1.x',
         Handler: 'payments-webhook',
         Role: ROLE,
-        Code: { ZipFile: writeZip([{ name: 'payments-webhook', data: binary, mode: 0o755 }]) },
+        Code: { ZipFile: await writeZip([{ name: 'payments-webhook', data: binary, mode: 0o755 }]) },
       },
       'eu-west-1',
     );

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readZipDirectory, readZipEntry } from '../../src/archive/zip-read.js';
+import { openZip } from '../../src/archive/zip.js';
 import { startSandboxProcess, type SandboxProcess } from '../helpers/cli.js';
 import { tempDir, tinyZip } from '../helpers/sandbox.js';
 import { aws } from '../helpers/awscli.js';
@@ -82,16 +82,17 @@ describe('the sandbox command, driven by the AWS CLI as an independent client', 
     };
     const zip = Buffer.from(await (await fetch(got.Code.Location)).arrayBuffer());
     expect(createHash('sha256').update(zip).digest('base64')).toBe(got.Configuration.CodeSha256);
-    const entry = readZipDirectory(zip).find((e) => e.name === 'go-lambda-skeleton-amd64')!;
+    const archive = await openZip(zip);
+    const entry = archive.entries.find((e) => e.name === 'go-lambda-skeleton-amd64')!;
     expect(entry.unixMode! & 0o777).toBe(0o755);
-    const elf = readZipEntry(zip, entry);
+    const elf = await archive.read(entry);
     expect(elf.subarray(0, 4).toString('latin1')).toBe('\x7fELF');
     expect(elf.readUInt16LE(0x12)).toBe(62);
   });
 
   it('creates, updates with the waiter, publishes, aliases and tags through the AWS CLI', async () => {
     const zipFile = join(dir, 'fn.zip');
-    await writeFile(zipFile, tinyZip());
+    await writeFile(zipFile, await tinyZip());
     const created = await aws(url, 'us-west-2', [
       'create-function',
       '--function-name',
@@ -115,7 +116,7 @@ describe('the sandbox command, driven by the AWS CLI as an independent client', 
     expect(
       (await aws(url, 'us-west-2', ['wait', 'function-active-v2', '--function-name', 'cli-fn'])).code,
     ).toBe(0);
-    await writeFile(zipFile, tinyZip('bootstrap', 'v2'));
+    await writeFile(zipFile, await tinyZip('bootstrap', 'v2'));
     const updated = await aws(url, 'us-west-2', [
       'update-function-code',
       '--function-name',
@@ -174,7 +175,7 @@ describe('the sandbox command, driven by the AWS CLI as an independent client', 
   });
 
   it('lists 120 functions page by page with the AWS CLI (MaxItems 50 a call)', async () => {
-    const zip = tinyZip().toString('base64');
+    const zip = (await tinyZip()).toString('base64');
     for (let i = 0; i < 120; i++) {
       const res = await fetch(`${url}/_sandbox/import`, {
         method: 'POST',

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DeploymentError, pickBinary, readDeployment } from '../../src/archive/deployment.js';
-import { readZipDirectory, readZipEntry, ZipFormatError } from '../../src/archive/zip-read.js';
-import { writeZip } from '../../src/archive/zip-write.js';
+import { openZip, ZipFormatError } from '../../src/archive/zip.js';
+import { writeZip } from '../../src/archive/zip.js';
 import { bundledLifecycle } from '../../src/lambda/lifecycle.js';
 import { readBuildInfo } from '../../src/golang/buildinfo.js';
 import { ElfError, readElf } from '../../src/golang/elf.js';
@@ -64,19 +64,41 @@ function randomBytes(r: () => number): Buffer {
   return b;
 }
 
-type Target = { name: string; seeds: Buffer[]; run: (b: Buffer) => void; allowed: (e: unknown) => boolean };
+type Target = {
+  name: string;
+  seeds: Buffer[];
+  run: (b: Buffer) => void | Promise<void>;
+  allowed: (e: unknown) => boolean;
+};
 
-function fuzz(target: Target): { cases: number; failures: string[] } {
+class Hang extends Error {}
+
+/** Settles with the run, or with a Hang after `ms` (an asynchronous reader that never settles). */
+async function within(run: () => void | Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      Promise.resolve().then(run),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Hang(`did not settle within ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function fuzz(target: Target, cases = CASES): Promise<{ cases: number; failures: string[] }> {
   const r = rng(SEED ^ (target.name.length * 7919));
   const failures: string[] = [];
-  for (let i = 0; i < CASES && failures.length < 5; i++) {
+  for (let i = 0; i < cases && failures.length < 5; i++) {
     const input =
       r() < 0.3 ? randomBytes(r) : mutate(target.seeds[Math.floor(r() * target.seeds.length)]!, r);
     const t0 = performance.now();
     try {
-      target.run(input);
+      await within(() => target.run(input), 1000);
     } catch (e) {
-      if (!target.allowed(e)) {
+      if (e instanceof Hang || !target.allowed(e)) {
         const file = join(tmpdir(), `fuzz-${target.name}-${i}.bin`);
         writeFileSync(file, input);
         failures.push(
@@ -87,7 +109,7 @@ function fuzz(target: Target): { cases: number; failures: string[] } {
     const ms = performance.now() - t0;
     if (ms > 1000) failures.push(`${target.name} case ${i} took ${ms.toFixed(0)} ms`);
   }
-  return { cases: CASES, failures };
+  return { cases, failures };
 }
 
 const goSeed = (() => {
@@ -110,11 +132,11 @@ const realGo = (() => {
   }
 })();
 const zipSeeds = [
-  writeZip([
+  await writeZip([
     { name: 'bootstrap', data: Buffer.from('\x7fELF....', 'latin1'), mode: 0o755 },
     { name: 'config.json', data: Buffer.from('{"a":1}'.repeat(20)) },
   ]),
-  writeZip([
+  await writeZip([
     { name: 'main', data: Buffer.alloc(2000, 1), mode: 0o755 },
     { name: 'bootstrap', symlinkTarget: 'main' },
   ]),
@@ -146,11 +168,12 @@ const TARGETS: Target[] = [
   {
     name: 'zip',
     seeds: zipSeeds,
-    run: (b) => {
-      for (const e of readZipDirectory(b)) readZipEntry(b, e);
-      const d = readDeployment(b);
+    run: async (b) => {
+      const archive = await openZip(b);
+      for (const e of archive.entries) await archive.read(e);
+      const d = await readDeployment(b);
       try {
-        pickBinary(d);
+        await pickBinary(d);
       } catch (e) {
         if (!(e instanceof DeploymentError)) throw e;
       }
@@ -170,14 +193,14 @@ const TARGETS: Target[] = [
 describe(`fuzzing the readers of untrusted input (${CASES} cases each, seed ${SEED})`, () => {
   it.each(TARGETS.map((t) => [t.name, t] as const))(
     '%s: only clean errors, no crash, no hang',
-    (_name, target) => {
-      const { failures } = fuzz(target);
+    async (_name, target) => {
+      const { failures } = await fuzz(target);
       expect(failures).toEqual([]);
     },
     Math.max(60_000, CASES * 20),
   );
 
-  it('the harness itself reports a reader that crashes', () => {
+  it('the harness itself reports a reader that crashes, and one that hangs', async () => {
     const broken: Target = {
       name: 'broken',
       seeds: zipSeeds,
@@ -186,6 +209,8 @@ describe(`fuzzing the readers of untrusted input (${CASES} cases each, seed ${SE
       },
       allowed: (e) => e instanceof ZipFormatError,
     };
-    expect(fuzz(broken).failures.join('\n')).toContain('TypeError: a crash');
+    expect((await fuzz(broken)).failures.join('\n')).toContain('TypeError: a crash');
+    const hangs: Target = { ...broken, name: 'hangs', run: () => new Promise<void>(() => undefined) };
+    expect((await fuzz(hangs, 1)).failures[0]).toMatch(/did not settle within 1000 ms/);
   });
 });

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { writeZip } from '../../src/archive/zip-write.js';
+import { writeZip } from '../../src/archive/zip.js';
 import { findGo } from '../../src/golang/go-toolchain.js';
 import { buildDemoBinary, defaultBuildCache, DEMO_FUNCTIONS } from '../../src/sandbox/seed.js';
 import { runCli } from '../helpers/cli.js';
@@ -154,7 +154,7 @@ describe('inspect --json against go version -m and readelf', () => {
     const zipFile = join(tmpdir(), 'glm-test-inspect.zip');
     writeFileSync(
       zipFile,
-      writeZip([
+      await writeZip([
         { name: 'main', data, mode: 0o755 },
         { name: 'bootstrap', symlinkTarget: 'main' },
         { name: 'config.json', data: Buffer.from('{}') },

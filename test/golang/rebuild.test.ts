@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LambdaClient } from '@aws-sdk/client-lambda';
 import { bootstrapZip, bridgeZip } from '../../src/archive/package.js';
 import { readDeployment } from '../../src/archive/deployment.js';
-import { writeZip } from '../../src/archive/zip-write.js';
+import { writeZip } from '../../src/archive/zip.js';
 import { bundledLifecycle } from '../../src/lambda/lifecycle.js';
 import { inspectBinary } from '../../src/golang/inspect-binary.js';
 import { rebuildBootstrap, type RebuildEvent } from '../../src/golang/rebuild.js';
@@ -71,14 +71,14 @@ describe('rebuilding a demo function for arm64 and packaging it', () => {
     });
     expect(built.binary.length).toBeLessThan(deployed.length); // -s -w and no RPC server
 
-    const original = readDeployment(
-      writeZip([
+    const original = await readDeployment(
+      await writeZip([
         { name: 'orders-api', data: deployed, mode: 0o755 },
         { name: 'config.json', data: Buffer.from('{}') },
       ]),
     );
     const zip = await bootstrapZip(original, built.binary, 'orders-api');
-    expect(readDeployment(zip).entries.map((e) => e.name)).toEqual(['bootstrap', 'config.json']);
+    expect((await readDeployment(zip)).entries.map((e) => e.name)).toEqual(['bootstrap', 'config.json']);
 
     if (!qemu) ctx.skip();
     const smoke = await smokeTest({ zip, architecture: 'arm64', event: { orderId: 'A-1' }, timeout: 30 });
@@ -105,7 +105,7 @@ describe('rebuilding a demo function for arm64 and packaging it', () => {
     const fn = DEMO_FUNCTIONS.find((f) => f.name === 'payments-webhook')!;
     const binary = await buildDemoBinary(go, fn, defaultBuildCache());
     const zip = await bridgeZip(
-      readDeployment(writeZip([{ name: 'payments-webhook', data: binary, mode: 0o755 }])),
+      await readDeployment(await writeZip([{ name: 'payments-webhook', data: binary, mode: 0o755 }])),
       'payments-webhook',
     );
     await importFunction(url, {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/server.js';
-import { writeZip } from '../../src/archive/zip-write.js';
+import { writeZip } from '../../src/archive/zip.js';
 
 export const ROLE = 'arn:aws:iam::123456789012:role/lambda-role';
 
@@ -40,7 +40,7 @@ export function lambdaClient(url: string, region = 'us-east-1', maxAttempts = 1)
 }
 
 /** A small zip holding one executable file. */
-export function tinyZip(name = 'bootstrap', content = '#!/bin/sh\necho hi\n'): Buffer {
+export function tinyZip(name = 'bootstrap', content = '#!/bin/sh\necho hi\n'): Promise<Buffer> {
   return writeZip([{ name, data: Buffer.from(content), mode: 0o755 }]);
 }
 
@@ -58,7 +58,7 @@ export async function createTinyFunction(
       Runtime: runtime as never,
       Handler: handler,
       Role: ROLE,
-      Code: { ZipFile: tinyZip() },
+      Code: { ZipFile: await tinyZip() },
     }),
   );
 }

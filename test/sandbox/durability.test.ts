@@ -16,14 +16,14 @@ import { startSandbox } from '../../src/sandbox/server.js';
 import { lambdaClient, ROLE, tempDir, tinyZip } from '../helpers/sandbox.js';
 import { startSandboxProcess } from '../helpers/cli.js';
 
-const create = (client: LambdaClient, name: string) =>
+const create = async (client: LambdaClient, name: string) =>
   client.send(
     new CreateFunctionCommand({
       FunctionName: name,
       Runtime: 'provided.al2023',
       Handler: 'bootstrap',
       Role: ROLE,
-      Code: { ZipFile: tinyZip('bootstrap', name) },
+      Code: { ZipFile: await tinyZip('bootstrap', name) },
     }),
   );
 
@@ -67,7 +67,7 @@ describe('durable state', () => {
     const a = await c2.send(new GetFunctionCommand({ FunctionName: 'a', Qualifier: 'live' }));
     expect(a.Tags).toEqual({ k: 'v' });
     const zip = Buffer.from(await (await fetch(a.Code!.Location!)).arrayBuffer());
-    expect(zip.equals(tinyZip('bootstrap', 'a'))).toBe(true);
+    expect(zip.equals(await tinyZip('bootstrap', 'a'))).toBe(true);
   });
 
   it('loses no acknowledged change when killed with SIGKILL in the middle of writes', async () => {

@@ -27,7 +27,7 @@ describe('sandbox control plane through @aws-sdk/client-lambda', () => {
   afterAll(() => stop());
 
   it('creates a function and reports AWS-shaped configuration', async () => {
-    const zip = tinyZip();
+    const zip = await tinyZip();
     const out = await client.send(
       new CreateFunctionCommand({
         FunctionName: 'hello',
@@ -58,7 +58,7 @@ describe('sandbox control plane through @aws-sdk/client-lambda', () => {
           Runtime: 'provided.al2023',
           Handler: 'bootstrap',
           Role: ROLE,
-          Code: { ZipFile: tinyZip() },
+          Code: { ZipFile: await tinyZip() },
         }),
       ),
     ).rejects.toMatchObject({ name: 'ResourceConflictException', $metadata: { httpStatusCode: 409 } });
@@ -101,7 +101,7 @@ describe('sandbox control plane through @aws-sdk/client-lambda', () => {
         Runtime: 'provided.al2',
         Handler: 'bootstrap',
         Role: ROLE,
-        Code: { ZipFile: tinyZip() },
+        Code: { ZipFile: await tinyZip() },
       }),
     );
     const c = await eu.send(new GetFunctionConfigurationCommand({ FunctionName: 'hello' }));
@@ -115,7 +115,7 @@ describe('sandbox control plane through @aws-sdk/client-lambda', () => {
     const code = await client.send(
       new UpdateFunctionCodeCommand({
         FunctionName: 'hello',
-        ZipFile: tinyZip('bootstrap', 'v2'),
+        ZipFile: await tinyZip('bootstrap', 'v2'),
         Architectures: ['x86_64'],
       }),
     );
@@ -145,7 +145,7 @@ describe('sandbox control plane through @aws-sdk/client-lambda', () => {
     const dry = await client.send(
       new UpdateFunctionCodeCommand({
         FunctionName: 'hello',
-        ZipFile: tinyZip('bootstrap', 'dry'),
+        ZipFile: await tinyZip('bootstrap', 'dry'),
         DryRun: true,
       }),
     );
@@ -156,7 +156,7 @@ describe('sandbox control plane through @aws-sdk/client-lambda', () => {
   });
 
   it('lists 120 functions page by page, at most 50 a page', async () => {
-    const zip = tinyZip();
+    const zip = await tinyZip();
     for (let i = 0; i < 120; i++) {
       await client.send(
         new CreateFunctionCommand({

@@ -7,7 +7,7 @@ import {
   waitUntilFunctionUpdatedV2,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
-import { writeZip } from '../../src/archive/zip-write.js';
+import { writeZip } from '../../src/archive/zip.js';
 import { emulatorFor } from '../../src/sandbox/exec/emulation.js';
 import type { InvocationOutcome } from '../../src/sandbox/exec/environment.js';
 import { buildFixture } from '../helpers/go.js';
@@ -45,8 +45,8 @@ describe('Invoke: execution environments, REPORT lines, failures', () => {
     url = s.sandbox.url;
     size = (key) => s.sandbox.pool.size(key);
     client = lambdaClient(url);
-    await create('al2023', zipOf({ bootstrap: behave }));
-    await create('go1x', zipOf({ behave }), { Runtime: 'go1.x', Handler: 'behave' });
+    await create('al2023', await zipOf({ bootstrap: behave }));
+    await create('go1x', await zipOf({ behave }), { Runtime: 'go1.x', Handler: 'behave' });
     qemu = !((await emulatorFor('arm64')) instanceof Error);
   }, 300_000);
   afterAll(() => stop());
@@ -139,7 +139,7 @@ describe('Invoke: execution environments, REPORT lines, failures', () => {
   });
 
   it('enforces the timeout: Task timed out, environment discarded', async () => {
-    await create('slow', zipOf({ bootstrap: behave }), { Timeout: 1 });
+    await create('slow', await zipOf({ bootstrap: behave }), { Timeout: 1 });
     const r = await invoke(client, { FunctionName: 'slow', event: { sleepMs: 5000 } });
     expect(r.functionError).toBe('Unhandled');
     expect(r.body.errorType).toBe('Sandbox.Timedout');
@@ -151,8 +151,8 @@ describe('Invoke: execution environments, REPORT lines, failures', () => {
   });
 
   it('a crash gives Runtime.ExitError with the exit status', async () => {
-    await create('crash-al', zipOf({ bootstrap: behave }));
-    await create('crash-go', zipOf({ behave }), { Runtime: 'go1.x', Handler: 'behave' });
+    await create('crash-al', await zipOf({ bootstrap: behave }));
+    await create('crash-go', await zipOf({ behave }), { Runtime: 'go1.x', Handler: 'behave' });
     for (const fn of ['crash-al', 'crash-go']) {
       const r = await invoke(client, { FunctionName: fn, event: { exit: 3 } });
       expect(r.functionError).toBe('Unhandled');
@@ -189,7 +189,7 @@ describe('Invoke: execution environments, REPORT lines, failures', () => {
   });
 
   it('routes an alias by its weights, and reports the version that ran', async () => {
-    await create('weighted', zipOf({ bootstrap: behave }));
+    await create('weighted', await zipOf({ bootstrap: behave }));
     await client.send(new PublishVersionCommand({ FunctionName: 'weighted' }));
     await client.send(
       new UpdateFunctionConfigurationCommand({ FunctionName: 'weighted', Description: 'v2' }),
@@ -221,19 +221,19 @@ describe('Invoke: execution environments, REPORT lines, failures', () => {
   });
 
   it('reports a missing or unusable entry point the way Lambda does', async () => {
-    await create('nobootstrap', zipOf({ main: behave }));
+    await create('nobootstrap', await zipOf({ main: behave }));
     const missing = await invoke(client, { FunctionName: 'nobootstrap' });
     expect(missing.body).toEqual({
       errorType: 'Runtime.InvalidEntrypoint',
       errorMessage: "Couldn't find valid bootstrap(s): [/var/task/bootstrap /opt/bootstrap]",
     });
-    await create('notexec', zipOf({ bootstrap: behave }, 0o644));
+    await create('notexec', await zipOf({ bootstrap: behave }, 0o644));
     const denied = await invoke(client, { FunctionName: 'notexec' });
     expect(denied.body).toMatchObject({
       errorType: 'Runtime.InvalidEntrypoint',
       errorMessage: 'fork/exec /var/task/bootstrap: permission denied',
     });
-    await create('go1x-missing', zipOf({ behave }), { Runtime: 'go1.x', Handler: 'main' });
+    await create('go1x-missing', await zipOf({ behave }), { Runtime: 'go1.x', Handler: 'main' });
     const go = await invoke(client, { FunctionName: 'go1x-missing' });
     expect(go.body).toEqual({
       errorType: 'PathError',
@@ -243,7 +243,7 @@ describe('Invoke: execution environments, REPORT lines, failures', () => {
 
   it('a binary whose ELF machine differs from Architectures fails with exec format error', async () => {
     const arm = await buildFixture('behave', { goarch: 'arm64' });
-    await create('wrongarch', zipOf({ bootstrap: arm }), { Architectures: ['x86_64'] });
+    await create('wrongarch', await zipOf({ bootstrap: arm }), { Architectures: ['x86_64'] });
     const r = await invoke(client, { FunctionName: 'wrongarch' });
     expect(r.body).toMatchObject({
       errorType: 'Runtime.InvalidEntrypoint',
@@ -254,7 +254,7 @@ describe('Invoke: execution environments, REPORT lines, failures', () => {
   it('an arm64 build runs through qemu-user, and the log says it was emulated', async (ctx) => {
     if (!qemu) ctx.skip();
     const arm = await buildFixture('behave', { goarch: 'arm64' });
-    await create('arm', zipOf({ bootstrap: arm }), { Architectures: ['arm64'], Timeout: 30 });
+    await create('arm', await zipOf({ bootstrap: arm }), { Architectures: ['arm64'], Timeout: 30 });
     const r = await invoke(client, { FunctionName: 'arm', event: { echo: 'graviton' } });
     expect(r.body.echo).toBe('graviton');
     expect(r.log).toMatch(/SANDBOX: arm64 emulated by qemu-aarch64/);
@@ -263,7 +263,7 @@ describe('Invoke: execution environments, REPORT lines, failures', () => {
 
   it('a binary built with -tags lambda.norpc fails on go1.x, as on AWS', async () => {
     const norpc = await buildFixture('behave', { tags: ['lambda.norpc'] });
-    await create('norpc', zipOf({ behave: norpc }), { Runtime: 'go1.x', Handler: 'behave' });
+    await create('norpc', await zipOf({ behave: norpc }), { Runtime: 'go1.x', Handler: 'behave' });
     const r = await invoke(client, { FunctionName: 'norpc' });
     expect(r.body.errorType).toBe('Runtime.ExitError');
     expect(r.log).toContain(
@@ -280,7 +280,7 @@ describe('Invoke: execution environments, REPORT lines, failures', () => {
       Runtime: 'nodejs20.x',
       Handler: 'index.handler',
       Role: ROLE,
-      Code: { ZipFile: zipOf({ 'index.mjs': Buffer.from('') }) },
+      Code: { ZipFile: await zipOf({ 'index.mjs': Buffer.from('') }) },
     });
     const r = await invoke(client, { FunctionName: 'node' });
     expect(r.functionError).toBe('Unhandled');

@@ -5,7 +5,7 @@ import {
   waitUntilFunctionUpdatedV2,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
-import { writeZip } from '../../src/archive/zip-write.js';
+import { writeZip } from '../../src/archive/zip.js';
 import { findGo } from '../../src/golang/go-toolchain.js';
 import { buildDemoBinary, defaultBuildCache, DEMO_FUNCTIONS } from '../../src/sandbox/seed.js';
 import { importFunction } from '../helpers/import.js';
@@ -47,14 +47,17 @@ describe('the demo binaries on go1.x and after the switch to provided.al2023', (
       Runtime: 'go1.x',
       Handler: handler,
       Role: ROLE,
-      Code: { ZipFile: writeZip([{ name: handler, data: binaries[name]!, mode: 0o755 }]) },
+      Code: { ZipFile: await writeZip([{ name: handler, data: binaries[name]!, mode: 0o755 }]) },
     });
     const onGo1x = await invoke(client, {
       FunctionName: name,
       event: { customer: 'acme', cents: 500, type: 'charge', amount: 5 },
     });
     await client.send(
-      new UpdateFunctionCodeCommand({ FunctionName: name, ZipFile: bridgeZip(handler, binaries[name]!) }),
+      new UpdateFunctionCodeCommand({
+        FunctionName: name,
+        ZipFile: await bridgeZip(handler, binaries[name]!),
+      }),
     );
     await waitUntilFunctionUpdatedV2({ client, maxWaitTime: 30, minDelay: 1 }, { FunctionName: name });
     const bridged = await invoke(client, {

@@ -8,6 +8,7 @@ import {
 import { lambdaClient, ROLE, tinyZip, withSandbox } from '../helpers/sandbox.js';
 import { importFunction } from '../helpers/import.js';
 
+const MAIN_ZIP = await tinyZip('main');
 const blocked = (runtime: string) =>
   `The runtime parameter of ${runtime} is no longer supported for creating or updating AWS Lambda functions. We recommend you use a supported runtime while creating or updating functions.`;
 
@@ -29,7 +30,7 @@ describe('runtime lifecycle rules follow --today', () => {
     Runtime: 'go1.x' as const,
     Handler: 'main',
     Role: ROLE,
-    Code: { ZipFile: tinyZip('main') },
+    Code: { ZipFile: MAIN_ZIP },
   };
 
   it('before go1.x block-create, go1.x functions can be created', async () => {
@@ -47,7 +48,7 @@ describe('runtime lifecycle rules follow --today', () => {
     });
     await importFunction(url, go1x);
     const code = await client.send(
-      new UpdateFunctionCodeCommand({ FunctionName: 'fn', ZipFile: tinyZip('main', 'v2') }),
+      new UpdateFunctionCodeCommand({ FunctionName: 'fn', ZipFile: await tinyZip('main', 'v2') }),
     );
     expect(code.Runtime).toBe('go1.x');
     await client.send(
@@ -59,7 +60,9 @@ describe('runtime lifecycle rules follow --today', () => {
     const { url, client } = await sandboxOn('2027-03-03');
     await importFunction(url, go1x);
     await expect(
-      client.send(new UpdateFunctionCodeCommand({ FunctionName: 'fn', ZipFile: tinyZip('main', 'v2') })),
+      client.send(
+        new UpdateFunctionCodeCommand({ FunctionName: 'fn', ZipFile: await tinyZip('main', 'v2') }),
+      ),
     ).rejects.toMatchObject({ name: 'InvalidParameterValueException', message: blocked('go1.x') });
     await expect(
       client.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'fn', Runtime: 'go1.x' })),
@@ -77,7 +80,11 @@ describe('runtime lifecycle rules follow --today', () => {
       }),
     );
     await client.send(
-      new UpdateFunctionCodeCommand({ FunctionName: 'fn', ZipFile: tinyZip(), Architectures: ['arm64'] }),
+      new UpdateFunctionCodeCommand({
+        FunctionName: 'fn',
+        ZipFile: await tinyZip(),
+        Architectures: ['arm64'],
+      }),
     );
     // ...but going back to go1.x is refused: AWS's advice is versions and aliases.
     await expect(

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetFunctionCommand, ListFunctionsCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import { readZipDirectory, readZipEntry } from '../../src/archive/zip-read.js';
+import { openZip } from '../../src/archive/zip.js';
 import { DEMO_FUNCTIONS, seedDemoFunctions } from '../../src/sandbox/seed.js';
 import { lambdaClient, withSandbox } from '../helpers/sandbox.js';
 import type { Sandbox } from '../../src/sandbox/server.js';
@@ -37,10 +37,11 @@ describe('demo functions built from the Go sources in demo/', () => {
         Architectures: [fn.architecture],
       });
       const zip = Buffer.from(await (await fetch(got.Code!.Location!)).arrayBuffer());
-      const entries = readZipDirectory(zip);
+      const archive = await openZip(zip);
+      const entries = archive.entries;
       const bin = entries.find((e) => e.name === fn.handler)!;
       expect(bin.unixMode! & 0o777).toBe(0o755);
-      const elf = readZipEntry(zip, bin);
+      const elf = await archive.read(bin);
       expect(elf.readUInt16LE(0x12)).toBe(fn.architecture === 'arm64' ? 183 : 62);
       for (const extra of fn.extraFiles ?? []) expect(entries.map((e) => e.name)).toContain(extra);
       // Build info names the aws-lambda-go version the demo claims.

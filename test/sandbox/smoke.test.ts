@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { writeZip } from '../../src/archive/zip-write.js';
+import { writeZip } from '../../src/archive/zip.js';
 import { emulatorFor } from '../../src/sandbox/exec/emulation.js';
 import { smokeTest } from '../../src/sandbox/exec/smoke.js';
 import { buildFixture } from '../helpers/go.js';
@@ -30,7 +30,7 @@ describe('the local smoke test (the runner outside the server)', () => {
   }, 120_000);
 
   it('runs a go1.x zip over RPC', async () => {
-    const zip = writeZip([{ name: 'handler', data: await buildFixture('behave'), mode: 0o755 }]);
+    const zip = await writeZip([{ name: 'handler', data: await buildFixture('behave'), mode: 0o755 }]);
     const r = await smokeTest({ zip, runtime: 'go1.x', handler: 'handler', architecture: 'x86_64' });
     expect(r.functionError).toBe(false);
     expect((r.response as { env: Record<string, string> }).env.AWS_EXECUTION_ENV).toBe('AWS_Lambda_go1.x');

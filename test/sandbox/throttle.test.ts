@@ -16,7 +16,7 @@ describe("AWS's control-plane quotas: 15 req/s, GetFunction 100 req/s, per regio
         Runtime: 'provided.al2023',
         Handler: 'bootstrap',
         Role: ROLE,
-        Code: { ZipFile: tinyZip() },
+        Code: { ZipFile: await tinyZip() },
       }),
     );
     await new Promise((r) => setTimeout(r, 1100)); // let the bucket refill after the create

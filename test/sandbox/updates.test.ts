@@ -25,7 +25,7 @@ describe('updates: InProgress, conflicts, waiters, RevisionId', () => {
         Runtime: 'provided.al2023',
         Handler: 'bootstrap',
         Role: ROLE,
-        Code: { ZipFile: tinyZip() },
+        Code: { ZipFile: await tinyZip() },
       }),
     );
     expect(created.State).toBe('Pending');
@@ -60,7 +60,7 @@ describe('updates: InProgress, conflicts, waiters, RevisionId', () => {
     };
     await expect(
       client.send(
-        new UpdateFunctionCodeCommand({ FunctionName: 'slow', ZipFile: tinyZip('bootstrap', 'x') }),
+        new UpdateFunctionCodeCommand({ FunctionName: 'slow', ZipFile: await tinyZip('bootstrap', 'x') }),
       ),
     ).rejects.toMatchObject(conflict);
     await expect(
@@ -82,7 +82,7 @@ describe('updates: InProgress, conflicts, waiters, RevisionId', () => {
     const code = await client.send(
       new UpdateFunctionCodeCommand({
         FunctionName: 'slow',
-        ZipFile: tinyZip('bootstrap', 'v3'),
+        ZipFile: await tinyZip('bootstrap', 'v3'),
         Architectures: ['arm64'],
       }),
     );
@@ -115,7 +115,7 @@ describe('updates: InProgress, conflicts, waiters, RevisionId', () => {
     ).rejects.toMatchObject(precondition);
     await expect(
       client.send(
-        new UpdateFunctionCodeCommand({ FunctionName: 'slow', ZipFile: tinyZip(), RevisionId: stale }),
+        new UpdateFunctionCodeCommand({ FunctionName: 'slow', ZipFile: await tinyZip(), RevisionId: stale }),
       ),
     ).rejects.toMatchObject(precondition);
     await expect(

@@ -10,12 +10,13 @@ import {
 import { lambdaClient, ROLE, tinyZip, withSandbox } from '../helpers/sandbox.js';
 import { importFunction } from '../helpers/import.js';
 
+const TINY = await tinyZip();
 const base = (name: string): CreateFunctionCommandInput => ({
   FunctionName: name,
   Runtime: 'provided.al2023',
   Handler: 'bootstrap',
   Role: ROLE,
-  Code: { ZipFile: tinyZip() },
+  Code: { ZipFile: TINY },
 });
 
 describe("validation with AWS's exception names, codes and messages", () => {
@@ -50,7 +51,7 @@ describe("validation with AWS's exception names, codes and messages", () => {
       client.send(
         new UpdateFunctionCodeCommand({
           FunctionName: 'legacy',
-          ZipFile: tinyZip(),
+          ZipFile: await tinyZip(),
           Architectures: ['arm64'],
         }),
       ),
@@ -64,7 +65,11 @@ describe("validation with AWS's exception names, codes and messages", () => {
       }),
     );
     const moved = await client.send(
-      new UpdateFunctionCodeCommand({ FunctionName: 'legacy', ZipFile: tinyZip(), Architectures: ['arm64'] }),
+      new UpdateFunctionCodeCommand({
+        FunctionName: 'legacy',
+        ZipFile: await tinyZip(),
+        Architectures: ['arm64'],
+      }),
     );
     expect(moved.Architectures).toEqual(['arm64']);
     await expect(

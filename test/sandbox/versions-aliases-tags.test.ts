@@ -38,7 +38,7 @@ describe('versions, aliases and tags', () => {
         Runtime: 'provided.al2',
         Handler: 'bootstrap',
         Role: ROLE,
-        Code: { ZipFile: tinyZip('bootstrap', 'v1') },
+        Code: { ZipFile: await tinyZip('bootstrap', 'v1') },
         Tags: { team: 'a' },
         Publish: true,
       }),
@@ -54,7 +54,7 @@ describe('versions, aliases and tags', () => {
 
   it('publishes a new version after a change; versions keep their own configuration', async () => {
     await client.send(
-      new UpdateFunctionCodeCommand({ FunctionName: 'svc', ZipFile: tinyZip('bootstrap', 'v2') }),
+      new UpdateFunctionCodeCommand({ FunctionName: 'svc', ZipFile: await tinyZip('bootstrap', 'v2') }),
     );
     await client.send(
       new UpdateFunctionConfigurationCommand({ FunctionName: 'svc', Runtime: 'provided.al2023' }),

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Architecture } from '../../lambda/lifecycle.js';
-import { writeZip } from '../../archive/zip-write.js';
+import { writeZip } from '../../archive/zip.js';
 import { ExecutionEnvironment, type InvocationOutcome } from './environment.js';
 import { unpackTaskRoot } from './task-root.js';
 
@@ -34,7 +34,8 @@ export interface SmokeTestResult extends InvocationOutcome {
  */
 export async function smokeTest(input: SmokeTestInput): Promise<SmokeTestResult> {
   const zip =
-    input.zip ?? writeZip([{ name: 'bootstrap', data: input.bootstrap ?? Buffer.alloc(0), mode: 0o755 }]);
+    input.zip ??
+    (await writeZip([{ name: 'bootstrap', data: input.bootstrap ?? Buffer.alloc(0), mode: 0o755 }]));
   const dir = await mkdtemp(join(tmpdir(), 'glm-smoke-'));
   const env = new ExecutionEnvironment({
     region: input.region ?? 'us-east-1',

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, rename, rm, symlink, writeFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
-import { readZipDirectory, readZipEntry, ZipFormatError } from '../../archive/zip-read.js';
+import { openZip, ZipFormatError } from '../../archive/zip.js';
 
 /** A zip entry that would land outside the task root, or could not be unpacked. */
 export class UnsafeZipError extends ZipFormatError {}
@@ -40,14 +40,15 @@ async function unpack(zip: Buffer, root: string): Promise<string> {
   const tmp = `${root}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
   await mkdir(tmp, { recursive: true });
   try {
-    for (const entry of readZipDirectory(zip)) {
+    const archive = await openZip(zip);
+    for (const entry of archive.entries) {
       const target = entryPath(tmp, entry.name);
       if (entry.isDirectory) {
         await mkdir(target, { recursive: true });
         continue;
       }
       await mkdir(dirname(target), { recursive: true });
-      const data = readZipEntry(zip, entry);
+      const data = await archive.read(entry);
       if (entry.isSymlink) {
         const link = data.toString('utf8');
         // A link may point anywhere inside the root, never outside it.
