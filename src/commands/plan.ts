@@ -2,7 +2,8 @@ import { readEventFile } from './event-file.js';
 import { bundledLifecycle, isoDay } from '../lambda/lifecycle.js';
 import { planChanges, planMigration, type Plan, type PlanOptions, type Strategy } from '../core/plan.js';
 import { UsageError } from '../errors.js';
-import { planDocument, savePlan } from '../state/plan-file.js';
+import { planDocument, savePlan, type PlanWords } from '../state/plan-file.js';
+import { blockText, riskText } from '../ui/plan-words.js';
 import { renderMarkdown, renderPlan } from '../ui/plan-text.js';
 import type { CommandContext, Command } from './command.js';
 import { iamPortFor, lambdaPortFor } from './aws-context.js';
@@ -10,6 +11,9 @@ import { createBuildPort } from './build-port.js';
 import { selectFunctions } from './select.js';
 import { journalFor } from './state.js';
 import type { JournalPort } from '../core/journal.js';
+
+/** The words of `plan --json` and saved plans. */
+const CLI_WORDS: PlanWords = { risk: (r) => riskText(r, 'cli'), block: (b) => blockText(b, 'cli') };
 
 /** The options plan and apply share. */
 export const PLAN_OPTIONS = [
@@ -121,10 +125,10 @@ export const planCommand: Command = {
     const plan = await makePlan(ctx);
     const out = ctx.values.out as string | undefined;
     if (out) {
-      await savePlan(plan, out);
+      await savePlan(plan, out, CLI_WORDS);
       ctx.stderr.write(`plan saved to ${out} (artifacts in ${out}.artifacts/)\n`);
     }
-    if (ctx.globals.json) ctx.stdout.write(JSON.stringify(planDocument(plan), null, 2) + '\n');
+    if (ctx.globals.json) ctx.stdout.write(JSON.stringify(planDocument(plan, CLI_WORDS), null, 2) + '\n');
     else if (ctx.values.markdown) ctx.stdout.write(renderMarkdown(plan) + '\n');
     else ctx.stdout.write(renderPlan(plan) + '\n');
     return ctx.values['detailed-exitcode'] && planChanges(plan) ? 2 : 0;

@@ -245,7 +245,7 @@ async function migrateOne(
     message,
     journal: journal.path(ref),
   });
-  if (plan.blocked) return result('skipped', `blocked: ${plan.blocked}`);
+  if (plan.blocked) return result('skipped', 'blocked in the plan (the plan says why)');
   if (plan.strategy === 'none' || !plan.artifacts.final) return result('skipped', 'nothing to change');
 
   // GetFunction, not GetFunctionConfiguration: it has its own, larger quota (100 req/s against 15).

@@ -13,6 +13,7 @@ import type {
   SmokeOutcome,
   SourceLocation,
 } from './ports.js';
+import type { Block, Risk, SourceProblem } from './findings.js';
 import { managedBy } from './scan.js';
 import { EventChannel, mapLimit } from './concurrency.js';
 import { JournalError, type JournalPort, type StepName } from './journal.js';
@@ -39,10 +40,7 @@ export interface PlanOptions {
   readonly today: string;
 }
 
-export interface Risk {
-  readonly level: 'info' | 'warning' | 'danger';
-  readonly message: string;
-}
+export type { Block, Finding, Risk, RiskLevel, SourceProblem } from './findings.js';
 
 export interface Step {
   readonly action: StepName;
@@ -76,7 +74,7 @@ export interface FunctionPlan {
   readonly source: string | null;
   readonly steps: Step[];
   readonly risks: Risk[];
-  readonly blocked: string | null;
+  readonly blocked: Block | null;
   readonly binary: Pick<
     BinaryReport,
     'verdict' | 'runtimeApi' | 'rpc' | 'goVersion' | 'lambdaLibrary' | 'cgo'
@@ -154,9 +152,9 @@ export type StrategyChoice =
       readonly strategy: 'repackage';
       readonly bridge: 'symlink' | 'none';
       /** Why it stays on x86_64 when arm64 was asked for. */
-      readonly staysX86?: string;
+      readonly staysX86?: SourceProblem;
     }
-  | { readonly strategy: 'blocked'; readonly reason: string };
+  | { readonly strategy: 'blocked'; readonly reason: Block };
 
 /** The facts chooseStrategy decides on. */
 export interface StrategyFacts {
@@ -166,7 +164,12 @@ export interface StrategyFacts {
   readonly goAvailable: boolean;
 }
 
-const ambiguous = (s: StrategyFacts['source']) => `the source is ambiguous (${s?.candidates.join(', ')})`;
+/** What stops a rebuild from the source, when something does. */
+function sourceProblem(f: StrategyFacts): SourceProblem {
+  if (f.source?.status === 'ambiguous') return { kind: 'ambiguous', candidates: f.source.candidates };
+  if (f.source?.status === 'found' && !f.goAvailable) return { kind: 'no-go' };
+  return { kind: 'not-found' };
+}
 
 /**
  * Rebuild when the source is found and Go is installed (unless --strategy repackage); else repackage an
@@ -186,19 +189,17 @@ export function chooseStrategy(
   if (options.strategy !== 'rebuild' && report.verdict === 'repackage-ok' && report.arch === 'x86_64') {
     const bridge = fromGo1x && report.runtimeApi ? 'symlink' : 'none';
     if (options.arch !== 'arm64') return { strategy: 'repackage', bridge };
-    const why =
-      source?.status === 'ambiguous'
-        ? ambiguous(source)
-        : source?.status === 'found'
-          ? 'Go is not installed'
-          : 'no source was found (pass --source DIR)';
-    return { strategy: 'repackage', bridge, staysX86: why };
+    return { strategy: 'repackage', bridge, staysX86: sourceProblem(f) };
   }
-  const reason =
-    options.strategy === 'rebuild'
-      ? `--strategy rebuild, but ${source?.status === 'found' ? 'Go is not installed' : source?.status === 'ambiguous' ? ambiguous(source) : 'no source was found under --source'}`
-      : `${report.reasons[0] ?? report.verdict}; ${source?.status === 'ambiguous' ? `its source is ambiguous (${source.candidates.join(', ')})` : 'no source was found to rebuild it from (pass --source DIR)'}`;
-  return { strategy: 'blocked', reason };
+  return {
+    strategy: 'blocked',
+    reason: {
+      code: 'cannot-rebuild',
+      binary: report.reasons[0] ?? report.verdict,
+      source: sourceProblem(f),
+      forced: options.strategy === 'rebuild',
+    },
+  };
 }
 
 /** Downloads, checks and inspects the deployed code: the facts, or the plan of a function that cannot go on. */
@@ -208,17 +209,14 @@ async function gatherFacts(
   lifecycle: RuntimeLifecycle,
   ref: FunctionRef,
   options: PlanOptions,
-  blocked: (reason: string, risks?: Risk[]) => FunctionPlan,
+  blocked: (reason: Block, risks?: Risk[]) => FunctionPlan,
   progress: (message: string) => void,
   got: { config: FunctionConfig; codeLocation: string; tags: Readonly<Record<string, string>> },
 ): Promise<PlanFacts | FunctionPlan> {
   const c = got.config;
   progress('downloading the deployed code');
   const zip = await lambda.downloadCode(got.codeLocation);
-  if (sha(zip) !== c.codeSha256)
-    return blocked(
-      'the downloaded code does not match CodeSha256 (the function changed during planning); plan again',
-    );
+  if (sha(zip) !== c.codeSha256) return blocked({ code: 'code-changed' });
   let deployment: Deployment;
   let picked: { name: string; data: Buffer };
   try {
@@ -226,7 +224,7 @@ async function gatherFacts(
     picked = await pickBinary(deployment, c.runtime === 'go1.x' ? c.handler : 'bootstrap');
   } catch (e) {
     if (e instanceof ZipFormatError || e instanceof DeploymentError)
-      return blocked(`the deployed zip cannot be used: ${e.message}`);
+      return blocked({ code: 'zip-unusable', detail: e.message });
     throw e;
   }
   const report = inspectBinary(picked.name, picked.data, options.target, lifecycle);
@@ -331,7 +329,7 @@ export async function planFunction(
   const c: FunctionConfig = got.config;
   const { from, base: common } = planBase(c, ref);
   const base = { ...common, from, source: null, binary: null, smoke: null, artifacts: {} };
-  const blocked = (reason: string, risks: Risk[] = []): FunctionPlan => ({
+  const blocked = (reason: Block, risks: Risk[] = []): FunctionPlan => ({
     ...base,
     to: { runtime: from.runtime, handler: from.handler, architectures: from.architectures },
     strategy: 'none',
@@ -340,13 +338,15 @@ export async function planFunction(
     blocked: reason,
   });
   if (!c.runtime || !GO_RUNTIMES.has(c.runtime))
-    return blocked(`runtime ${c.runtime ?? '(none)'} is not a Go runtime this tool migrates`);
+    return blocked({ code: 'not-go-runtime', runtime: c.runtime ?? '(none)' });
   if (c.runtime === options.target && from.architectures[0] === options.arch) {
     const done: Risk = {
       level: 'info',
-      message: `already on ${options.target} ${options.arch}: nothing to do`,
+      code: 'already-migrated',
+      target: options.target,
+      arch: options.arch,
     };
-    return { ...blocked('', [done]), blocked: null };
+    return { ...blocked({ code: 'note', text: '' }, [done]), blocked: null };
   }
   const facts = await gatherFacts(lambda, build, lifecycle, ref, options, blocked, progress, got);
   if (!('report' in facts)) return facts;
@@ -361,7 +361,10 @@ export async function planFunction(
   };
   const risks = await risksFor(lambda, lifecycle, ref, c, report, got.tags, options);
   if (report.verdict === 'not-go')
-    return { ...blocked(`not a Go binary: ${report.reasons[0]}`, risks), binary: summary };
+    return {
+      ...blocked({ code: 'not-go', detail: report.reasons[0] ?? report.verdict }, risks),
+      binary: summary,
+    };
 
   const choice = chooseStrategy(
     { runtime: c.runtime, report, source: facts.source, goAvailable: facts.goAvailable },
@@ -370,16 +373,8 @@ export async function planFunction(
   if (choice.strategy === 'blocked')
     return { ...blocked(choice.reason, risks), binary: summary, source: facts.source?.dir ?? null };
   if (choice.strategy === 'repackage' && choice.staysX86)
-    risks.push({
-      level: 'warning',
-      message: `stays on x86_64: ${choice.staysX86}, so it cannot be rebuilt for arm64`,
-    });
-  if (c.runtime === 'go1.x' && choice.bridge === 'none')
-    risks.push({
-      level: 'danger',
-      message:
-        'no bridge is possible: between the configuration switch and the code update, invocations fail',
-    });
+    risks.push({ level: 'warning', code: 'stays-x86', because: choice.staysX86 });
+  if (c.runtime === 'go1.x' && choice.bridge === 'none') risks.push({ level: 'danger', code: 'no-bridge' });
   const { finalZip, finalArch, bridge } = await buildArtifacts(choice, facts, build, options, progress);
 
   progress('smoke-testing the new package locally');
@@ -403,7 +398,7 @@ export async function planFunction(
     steps: stepsFor(from, choice.strategy, final, bridge && { zip: bridge, what: bridgeWhat }, options),
     risks,
     blocked: smokeFailed
-      ? `the new package failed its local smoke test: ${smoke.errorType}: ${smoke.response.slice(0, 300)}`
+      ? { code: 'smoke-failed', errorType: smoke.errorType ?? '', response: smoke.response.slice(0, 300) }
       : null,
     binary: summary,
     smoke,
@@ -422,41 +417,36 @@ async function risksFor(
 ): Promise<Risk[]> {
   const risks: Risk[] = [];
   const owner = managedBy(tags);
-  if (owner) {
-    risks.push({
-      level: 'warning',
-      message: `managed by ${owner}: its next deploy will put the old runtime back; change the template too (Runtime ${options.target}, Handler bootstrap, Architectures [${options.arch}])`,
-    });
-  }
+  if (owner)
+    risks.push({ level: 'warning', code: 'managed-by', owner, target: options.target, arch: options.arch });
   const [aliases, versions] = await Promise.all([lambda.listAliases(ref), lambda.listVersions(ref)]);
   if (versions.length > 0 || aliases.length > 0) {
     risks.push({
       level: 'info',
-      message: `${versions.length} published version(s)${aliases.length ? ` and alias(es) ${aliases.map((a) => `${a.name} → ${a.functionVersion}`).join(', ')}` : ''} keep their runtime; only $LATEST changes — after checking it, move the aliases with go-lambda-migrate promote (--weight for a canary)`,
+      code: 'versions-keep-runtime',
+      versions: versions.length,
+      aliases: aliases.map((a) => ({ name: a.name, version: a.functionVersion })),
     });
   }
   const target = lifecycle.get(options.target);
   if (target?.deprecated && options.today >= target.deprecated) {
     risks.push({
       level: 'warning',
-      message: `${options.target} is deprecated too (since ${target.deprecated}; updates blocked from ${target.blockUpdate ?? 'a date to come'}): prefer provided.al2023`,
+      code: 'target-deprecated',
+      runtime: options.target,
+      since: target.deprecated,
+      blockUpdate: target.blockUpdate ?? null,
     });
   }
   const old = c.runtime ? lifecycle.get(c.runtime) : undefined;
   if (old?.blockUpdate) {
-    risks.push({
-      level: options.today >= old.blockUpdate ? 'danger' : 'info',
-      message:
-        options.today >= old.blockUpdate
-          ? `AWS no longer accepts ${c.runtime} in updates (since ${old.blockUpdate}): a rollback can only return to the original binary on provided.* x86_64, or to the published backup version through an alias`
-          : `rolling back to ${c.runtime} is possible until ${old.blockUpdate} (AWS's block-update date); after that, through the published backup version`,
-    });
+    risks.push(
+      options.today >= old.blockUpdate
+        ? { level: 'danger', code: 'rollback-blocked', runtime: c.runtime!, since: old.blockUpdate }
+        : { level: 'info', code: 'rollback-until', runtime: c.runtime!, until: old.blockUpdate },
+    );
   }
-  if (report.cgo)
-    risks.push({
-      level: 'warning',
-      message: 'uses cgo: check the glibc it needs against the target runtime',
-    });
+  if (report.cgo) risks.push({ level: 'warning', code: 'cgo' });
   return risks;
 }
 
@@ -486,7 +476,7 @@ export async function journalPlan(
     binary: null,
     smoke: null,
   };
-  const blocked = (reason: string): FunctionPlan => ({
+  const blocked = (reason: Block): FunctionPlan => ({
     ...base,
     from,
     to: { runtime: from.runtime, handler: from.handler, architectures: from.architectures },
@@ -496,9 +486,9 @@ export async function journalPlan(
     blocked: reason,
     artifacts: {},
   });
-  if (state instanceof JournalError) return blocked(state.message);
+  if (state instanceof JournalError) return blocked({ code: 'journal-damaged', detail: state.message });
   const decision = decideApply(state, c);
-  if (decision.kind === 'refuse') return blocked(decision.reason);
+  if (decision.kind === 'refuse') return blocked({ code: 'refused', detail: decision.reason });
   if (decision.kind !== 'resume') return undefined;
   const { record } = state;
   const load = async (a: { path: string; sha256: string }, architecture: Architecture) => {
@@ -513,9 +503,7 @@ export async function journalPlan(
       ...(record.artifacts.bridge && { bridge: await load(record.artifacts.bridge, 'x86_64') }),
     };
   } catch (e) {
-    return blocked(
-      `the interrupted migration ${record.id} cannot be finished: ${(e as Error).message}; roll it back with \`go-lambda-migrate rollback ${ref.name}\``,
-    );
+    return blocked({ code: 'unfinishable', id: record.id, detail: (e as Error).message, name: ref.name });
   }
   const left = FORWARD_STEPS.slice(state.done.length);
   const final = artifacts.final!;
@@ -545,7 +533,11 @@ export async function journalPlan(
     risks: [
       {
         level: 'warning',
-        message: `an interrupted migration (${record.id}, started ${state.startedAt}) is in the journal, at '${state.phase}': apply finishes it (${left.join(', ')}) from the function's actual state; rollback undoes it`,
+        code: 'interrupted',
+        id: record.id,
+        startedAt: state.startedAt,
+        phase: state.phase,
+        left,
       },
     ],
     blocked: null,
@@ -599,10 +591,10 @@ export function withPermissions(plan: FunctionPlan, report: PermissionReport): F
   if (report.status === 'unchecked') {
     return {
       ...plan,
-      risks: [...plan.risks, { level: 'info', message: `permissions not checked: ${report.reason}` }],
+      risks: [...plan.risks, { level: 'info', code: 'permissions-unchecked', reason: report.reason }],
     };
   }
-  const list = (ds: PermissionDecision[]) => ds.map((d) => `${d.action} (${d.decision})`).join(', ');
+  const list = (ds: PermissionDecision[]) => ds.map((d) => `${d.action} (${d.decision})`);
   const stopping = report.denied.filter(blocks);
   const optional = report.denied.filter((d) => !blocks(d));
   return {
@@ -613,14 +605,16 @@ export function withPermissions(plan: FunctionPlan, report: PermissionReport): F
         ? [
             {
               level: 'warning' as const,
-              message: `${report.principal} may not call ${list(optional)}: apply goes on without the published backup version (the downloaded backup remains)`,
+              code: 'backup-version-denied' as const,
+              principal: report.principal,
+              actions: list(optional),
             },
           ]
         : []),
     ],
     blocked:
       stopping.length > 0
-        ? `${report.principal} may not call ${list(stopping)} on this function: grant them, or run with a role that has them`
+        ? { code: 'permissions-denied', principal: report.principal, actions: list(stopping) }
         : plan.blocked,
   };
 }

@@ -1,19 +1,31 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import type { Artifact, FunctionPlan, Plan } from '../core/plan.js';
+import type { Artifact, Block, FunctionPlan, Plan, Risk } from '../core/plan.js';
 import { UserError } from '../errors.js';
 
 interface SavedArtifact extends Omit<Artifact, 'zip'> {
   readonly file: string;
 }
 
-/** A plan as JSON: artifacts become files next to it. */
-export function planDocument(plan: Plan, files?: Map<Artifact, string>): unknown {
+/** How a plan's codes are put into words in its document (the CLI's words). */
+export interface PlanWords {
+  risk(r: Risk): string;
+  block(b: Block): string;
+}
+
+/**
+ * A plan as JSON: each risk keeps its code and facts and gains a `message`; `blocked` is the reason in words
+ * and `block` its code and facts; artifacts become files next to it.
+ */
+export function planDocument(plan: Plan, words: PlanWords, files?: Map<Artifact, string>): unknown {
   return {
     ...plan,
     functions: plan.functions.map((f) => ({
       ...f,
+      risks: f.risks.map((r) => ({ ...r, message: words.risk(r) })),
+      blocked: f.blocked && words.block(f.blocked),
+      block: f.blocked,
       artifacts: Object.fromEntries(
         Object.entries(f.artifacts).map(([k, a]: [string, Artifact]) => [
           k,
@@ -30,7 +42,7 @@ export function planDocument(plan: Plan, files?: Map<Artifact, string>): unknown
 }
 
 /** Saves the plan to `file` and its artifacts to `file.artifacts/`. */
-export async function savePlan(plan: Plan, file: string): Promise<void> {
+export async function savePlan(plan: Plan, file: string, words: PlanWords): Promise<void> {
   const dir = `${file}.artifacts`;
   await mkdir(dir, { recursive: true });
   const files = new Map<Artifact, string>();
@@ -44,13 +56,24 @@ export async function savePlan(plan: Plan, file: string): Promise<void> {
       files.set(a, join(basename(dir), name));
     }
   }
-  await writeFile(file, JSON.stringify(planDocument(plan, files), null, 2) + '\n');
+  await writeFile(file, JSON.stringify(planDocument(plan, words, files), null, 2) + '\n');
+}
+
+/** A saved risk without the words its document added. */
+function stripMessage(r: Risk & { message?: string }): Risk {
+  const { message: _message, ...risk } = r;
+  return risk;
 }
 
 /** Loads a saved plan, checking each artifact against its recorded SHA-256. */
 export async function loadPlan(file: string): Promise<Plan> {
   let doc: Omit<Plan, 'functions'> & {
-    functions: (Omit<FunctionPlan, 'artifacts'> & { artifacts?: Record<string, SavedArtifact> })[];
+    functions: (Omit<FunctionPlan, 'artifacts' | 'blocked' | 'risks'> & {
+      artifacts?: Record<string, SavedArtifact>;
+      blocked: string | null;
+      block?: Block | null;
+      risks: (Risk | { level: Risk['level']; message: string; code?: undefined })[];
+    })[];
   };
   try {
     doc = JSON.parse(await readFile(file, 'utf8')) as typeof doc;
@@ -87,7 +110,16 @@ export async function loadPlan(file: string): Promise<Plan> {
       artifacts[kind] = { zip, sha256: a.sha256, size: a.size, architecture: a.architecture };
       loaded.set(a.file, artifacts[kind]);
     }
-    functions.push({ ...f, artifacts });
+    // Plans saved before risks and blocks had codes carry only their words: kept as notes.
+    const { block, blocked, risks, ...rest } = f;
+    functions.push({
+      ...rest,
+      artifacts,
+      blocked: block !== undefined ? block : blocked ? { code: 'note', text: blocked } : null,
+      risks: risks.map((r) =>
+        r.code === undefined ? { level: r.level, code: 'note', text: r.message } : stripMessage(r),
+      ),
+    });
   }
   return { ...doc, functions };
 }

@@ -1,4 +1,5 @@
-import { changingFunctions, type FunctionPlan, type Plan } from '../core/plan.js';
+import { changingFunctions, type FunctionPlan, type Plan, type RiskLevel } from '../core/plan.js';
+import { blockText, riskText, type Surface } from './plan-words.js';
 
 const mb = (n: number | undefined) => (n === undefined ? '?' : `${(n / 1024 / 1024).toFixed(1)} MB`);
 const arrow = (a: string, b: string) => (a === b ? a : `${a} -> ${b}`);
@@ -24,14 +25,25 @@ function binaryText(b: NonNullable<FunctionPlan['binary']>): string {
   return `${b.goVersion ?? 'Go ?'}, ${lib}, Runtime API ${yesNo(b.runtimeApi)}, RPC ${yesNo(b.rpc)}, cgo ${yesNo(b.cgo)} (${b.verdict})`;
 }
 
-export function renderFunction(f: FunctionPlan): string[] {
+/** What a line of a function's plan is about, for a view that colours it. */
+export type LineKind = 'change' | 'blocked' | 'unchanged' | RiskLevel | undefined;
+
+/** A function's plan as lines, each with what it is about. */
+export function functionLines(f: FunctionPlan, surface: Surface): { text: string; kind: LineKind }[] {
   const head = f.blocked ? '!' : f.strategy === 'none' ? '=' : '~';
-  const lines = [
-    `${head} ${f.region}/${f.functionName}${f.blocked ? '  (blocked)' : f.strategy === 'none' ? '' : `  (${f.strategy}${f.source ? ` from ${f.source}` : ''})`}`,
+  const out: { text: string; kind: LineKind }[] = [
+    {
+      text: `${head} ${f.region}/${f.functionName}${f.blocked ? '  (blocked)' : f.strategy === 'none' ? '' : `  (${f.strategy}${f.source ? ` from ${f.source}` : ''})`}`,
+      kind: f.blocked ? 'blocked' : f.strategy === 'none' ? 'unchanged' : 'change',
+    },
   ];
+  const lines: string[] = [];
   if (f.binary) lines.push(`    binary:         ${binaryText(f.binary)}`);
-  if (f.blocked) lines.push(`    blocked: ${f.blocked}`);
-  else if (f.strategy !== 'none') {
+  if (f.blocked) {
+    out.push(...lines.map((text) => ({ text, kind: undefined })));
+    out.push({ text: `    blocked: ${blockText(f.blocked, surface)}`, kind: 'blocked' });
+    lines.length = 0;
+  } else if (f.strategy !== 'none') {
     lines.push(
       `    runtime:        ${arrow(f.from.runtime, f.to.runtime)}`,
       `    handler:        ${arrow(f.from.handler, f.to.handler)}`,
@@ -46,17 +58,23 @@ export function renderFunction(f: FunctionPlan): string[] {
     lines.push('    steps:');
     f.steps.forEach((s, i) => lines.push(`      ${i + 1}. ${s.action}: ${s.detail}`));
   }
-  for (const r of f.risks) lines.push(`    ${r.level}: ${r.message}`);
-  return lines;
+  out.push(...lines.map((text) => ({ text, kind: undefined })));
+  for (const r of f.risks) out.push({ text: `    ${r.level}: ${riskText(r, surface)}`, kind: r.level });
+  return out;
+}
+
+/** A function's plan as the CLI prints it. */
+export function renderFunction(f: FunctionPlan): string[] {
+  return functionLines(f, 'cli').map((l) => l.text);
 }
 
 /** The plan as Markdown (for pull requests and tickets). */
 export function renderMarkdown(plan: Plan): string {
   const rows = plan.functions.map(
     (f) =>
-      `| ${f.region} | ${f.functionName} | ${f.blocked ? `blocked: ${f.blocked}` : f.strategy} | ${arrow(f.from.runtime, f.to.runtime)} | ${arrow(f.from.handler, f.to.handler)} | ${arrow(f.from.architectures.join(','), f.to.architectures.join(','))} | ${f.risks
+      `| ${f.region} | ${f.functionName} | ${f.blocked ? `blocked: ${blockText(f.blocked, 'cli')}` : f.strategy} | ${arrow(f.from.runtime, f.to.runtime)} | ${arrow(f.from.handler, f.to.handler)} | ${arrow(f.from.architectures.join(','), f.to.architectures.join(','))} | ${f.risks
         .filter((r) => r.level !== 'info')
-        .map((r) => r.message)
+        .map((r) => riskText(r, 'cli'))
         .join('<br>')} |`,
   );
   return [

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { blockText, riskText } from '../../src/ui/plan-words.js';
 import { chooseStrategy, type StrategyFacts } from '../../src/core/plan.js';
 
 const runtimeApi = {
@@ -38,18 +39,18 @@ describe('chooseStrategy', () => {
     });
   });
 
-  it('repackages a Runtime API binary without source, staying on x86_64 and saying why', () => {
+  it('repackages a Runtime API binary without source, staying on x86_64 and saying why (as a code)', () => {
     expect(chooseStrategy(facts({ source: none }), auto)).toEqual({
       strategy: 'repackage',
       bridge: 'symlink',
-      staysX86: 'no source was found (pass --source DIR)',
+      staysX86: { kind: 'not-found' },
     });
     expect(chooseStrategy(facts({ source: ambiguous }), auto)).toMatchObject({
-      staysX86: 'the source is ambiguous (a, b)',
+      staysX86: { kind: 'ambiguous', candidates: ['a', 'b'] },
     });
     expect(chooseStrategy(facts({ goAvailable: false }), auto)).toMatchObject({
       strategy: 'repackage',
-      staysX86: 'Go is not installed',
+      staysX86: { kind: 'no-go' },
     });
     expect(chooseStrategy(facts({}), { strategy: 'repackage', arch: 'x86_64' })).toEqual({
       strategy: 'repackage',
@@ -60,26 +61,56 @@ describe('chooseStrategy', () => {
     });
   });
 
-  it('is blocked, saying why, when neither way is open', () => {
-    expect(chooseStrategy(facts({ report: rpcOnly, source: none }), auto)).toEqual({
+  it('is blocked, saying why (as a code), when neither way is open', () => {
+    const blocked = chooseStrategy(facts({ report: rpcOnly, source: none }), auto);
+    expect(blocked).toEqual({
       strategy: 'blocked',
-      reason:
-        'aws-lambda-go v1.13.3 predates v1.18.0; no source was found to rebuild it from (pass --source DIR)',
+      reason: {
+        code: 'cannot-rebuild',
+        binary: 'aws-lambda-go v1.13.3 predates v1.18.0',
+        source: { kind: 'not-found' },
+        forced: false,
+      },
     });
-    expect(chooseStrategy(facts({ source: none }), { strategy: 'rebuild', arch: 'arm64' })).toEqual({
+    expect(chooseStrategy(facts({ source: none }), { strategy: 'rebuild', arch: 'arm64' })).toMatchObject({
       strategy: 'blocked',
-      reason: '--strategy rebuild, but no source was found under --source',
+      reason: { code: 'cannot-rebuild', source: { kind: 'not-found' }, forced: true },
     });
     expect(
       chooseStrategy(facts({ goAvailable: false }), { strategy: 'rebuild', arch: 'arm64' }),
-    ).toMatchObject({
-      reason: '--strategy rebuild, but Go is not installed',
-    });
+    ).toMatchObject({ reason: { source: { kind: 'no-go' }, forced: true } });
     const arm = { ...runtimeApi, arch: 'arm64' as const };
     expect(chooseStrategy(facts({ report: arm, source: none, runtime: 'provided.al2' }), auto)).toMatchObject(
       {
         strategy: 'blocked',
       },
     );
+  });
+
+  it('the CLI and the wizard each put a block into their own words', () => {
+    const blocked = chooseStrategy(facts({ report: rpcOnly, source: none }), auto);
+    if (blocked.strategy !== 'blocked') throw new Error('expected a block');
+    expect(blockText(blocked.reason, 'cli')).toBe(
+      'aws-lambda-go v1.13.3 predates v1.18.0; no source was found to rebuild it from (pass --source DIR)',
+    );
+    expect(blockText(blocked.reason, 'wizard')).toBe(
+      'aws-lambda-go v1.13.3 predates v1.18.0; no source was found to rebuild it from (start the wizard with --source DIR)',
+    );
+    const forced = chooseStrategy(facts({ source: none }), { strategy: 'rebuild', arch: 'arm64' });
+    if (forced.strategy !== 'blocked') throw new Error('expected a block');
+    expect(blockText(forced.reason, 'cli')).toBe(
+      '--strategy rebuild, but no source was found under --source',
+    );
+    expect(
+      riskText(
+        {
+          level: 'info',
+          code: 'versions-keep-runtime',
+          versions: 2,
+          aliases: [{ name: 'live', version: '1' }],
+        },
+        'wizard',
+      ),
+    ).toMatch(/alias\(es\) live → 1 keep their runtime; .* with p on the results screen/);
   });
 });

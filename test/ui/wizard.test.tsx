@@ -4,7 +4,7 @@ import type { ApplyEvent, ApplyResult } from '../../src/core/apply.js';
 import { applyPlan } from '../../src/core/apply.js';
 import { benchmark } from '../../src/core/benchmark.js';
 import { fakeBenchPort } from '../fakes/bench-port.js';
-import type { FunctionPlan, Plan } from '../../src/core/plan.js';
+import type { Block, FunctionPlan, Plan } from '../../src/core/plan.js';
 import type { PromoteResult } from '../../src/core/promote.js';
 import type { FunctionRef, LambdaPort } from '../../src/core/ports.js';
 import type { Candidate } from '../../src/core/scan.js';
@@ -28,7 +28,7 @@ const candidate = (region: string, name: string, runtime = 'go1.x'): Candidate =
   managedBy: null,
 });
 
-const functionPlan = (ref: FunctionRef, blocked: string | null = null): FunctionPlan => ({
+const functionPlan = (ref: FunctionRef, blocked: Block | null = null): FunctionPlan => ({
   functionName: ref.name,
   region: ref.region,
   from: {
@@ -87,7 +87,14 @@ function fakeServices(candidates: Candidate[], step = gate(), planning?: Promise
         version: 1,
         createdAt: '',
         options: { target: 'provided.al2023', arch: 'arm64', strategy: 'auto' },
-        functions: refs.map((r) => functionPlan(r, r.name === 'legacy' ? 'RPC only, no source' : null)),
+        functions: refs.map((r) =>
+          functionPlan(
+            r,
+            r.name === 'legacy'
+              ? { code: 'cannot-rebuild', binary: 'RPC only', source: { kind: 'not-found' }, forced: false }
+              : null,
+          ),
+        ),
       };
       yield { type: 'done', plan };
     },
@@ -233,6 +240,10 @@ describe('the wizard', () => {
     app.stdin.write('\r');
     await until(app.lastFrame, /Plan: 1 to migrate, 1 blocked, 0 unchanged/);
     expect(app.lastFrame()).toMatch(/! eu-west-1\/legacy {2}\(blocked\)/);
+    // The wizard's own words: no command-line option where the wizard has none to offer.
+    expect(app.lastFrame()).toMatch(
+      /blocked: RPC only; no source was found to rebuild it from \(start the wizard/,
+    );
     app.stdin.write('b');
     await until(app.lastFrame, /2 candidates, 2 selected/);
     app.stdin.write('\r');

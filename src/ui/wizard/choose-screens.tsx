@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import type { ReactElement } from 'react';
-import { renderFunction } from '../plan-text.js';
+import { functionLines, type LineKind } from '../plan-text.js';
+import { blockText } from '../plan-words.js';
 import { changing, keyOfCandidate, type Screen, type SelectScreen } from './state.js';
 import { spinnerAt, useNow } from './use-now.js';
 
@@ -94,7 +95,7 @@ export function PlanningScreen({
         const text = !r.plan
           ? r.message
           : r.plan.blocked
-            ? `blocked: ${r.plan.blocked}`
+            ? `blocked: ${blockText(r.plan.blocked, 'wizard')}`
             : r.plan.strategy === 'none'
               ? 'already on the target'
               : `${r.plan.strategy}, smoke test ${r.plan.smoke?.ok === false ? 'failed' : 'passed'}`;
@@ -109,18 +110,19 @@ export function PlanningScreen({
   );
 }
 
-const TONES: Record<string, string> = { '~': 'yellow', '!': 'red', '=': 'gray', w: 'yellow', d: 'red' };
+const TONES: Record<NonNullable<LineKind>, string | undefined> = {
+  change: 'yellow',
+  blocked: 'red',
+  unchanged: 'gray',
+  info: undefined,
+  warning: 'yellow',
+  danger: 'red',
+};
 
 /** The plan as lines, each with a colour. */
 export function planLines(plan: Of<'review'>['plan']): { text: string; tone: string | undefined }[] {
   return plan.functions.flatMap((f) => [
-    ...renderFunction(f).map((text) => {
-      const t = text.trimStart();
-      const tone =
-        TONES[text[0]!] ??
-        (t.startsWith('warning:') ? 'yellow' : t.startsWith('danger:') ? 'red' : undefined);
-      return { text, tone };
-    }),
+    ...functionLines(f, 'wizard').map(({ text, kind }) => ({ text, tone: kind && TONES[kind] })),
     { text: '', tone: undefined },
   ]);
 }

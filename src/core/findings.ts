@@ -1,0 +1,78 @@
+import type { Architecture } from '../lambda/lifecycle.js';
+
+/**
+ * What plan found about a function, as codes with their facts and no words: the CLI and the wizard each say
+ * them in their own terms (src/ui/plan-words.ts). `note` carries the text of a plan saved before codes
+ * existed.
+ */
+
+/** Why the Go source cannot be used for a rebuild. */
+export type SourceProblem =
+  | { readonly kind: 'not-found' }
+  | { readonly kind: 'ambiguous'; readonly candidates: readonly string[] }
+  | { readonly kind: 'no-go' };
+
+/** Something apply or the user should know; the level says how much it matters. */
+export type Finding =
+  | { readonly code: 'already-migrated'; readonly target: string; readonly arch: Architecture }
+  | {
+      readonly code: 'managed-by';
+      readonly owner: string;
+      readonly target: string;
+      readonly arch: Architecture;
+    }
+  | {
+      readonly code: 'versions-keep-runtime';
+      readonly versions: number;
+      readonly aliases: readonly { readonly name: string; readonly version: string }[];
+    }
+  | {
+      readonly code: 'target-deprecated';
+      readonly runtime: string;
+      readonly since: string;
+      readonly blockUpdate: string | null;
+    }
+  | { readonly code: 'rollback-blocked'; readonly runtime: string; readonly since: string }
+  | { readonly code: 'rollback-until'; readonly runtime: string; readonly until: string }
+  | { readonly code: 'cgo' }
+  | { readonly code: 'stays-x86'; readonly because: SourceProblem }
+  | { readonly code: 'no-bridge' }
+  | {
+      readonly code: 'interrupted';
+      readonly id: string;
+      readonly startedAt: string;
+      readonly phase: string;
+      readonly left: readonly string[];
+    }
+  | { readonly code: 'permissions-unchecked'; readonly reason: string }
+  | {
+      readonly code: 'backup-version-denied';
+      readonly principal: string;
+      readonly actions: readonly string[];
+    }
+  | { readonly code: 'note'; readonly text: string };
+
+export type RiskLevel = 'info' | 'warning' | 'danger';
+
+export type Risk = { readonly level: RiskLevel } & Finding;
+
+/** Why a function cannot be migrated. */
+export type Block =
+  | { readonly code: 'not-go-runtime'; readonly runtime: string }
+  | { readonly code: 'code-changed' }
+  | { readonly code: 'zip-unusable'; readonly detail: string }
+  | { readonly code: 'not-go'; readonly detail: string }
+  | {
+      readonly code: 'cannot-rebuild';
+      /** Why the deployed binary cannot be repackaged (the inspection's first reason). */
+      readonly binary: string;
+      readonly source: SourceProblem;
+      /** --strategy rebuild was asked for. */
+      readonly forced: boolean;
+    }
+  | { readonly code: 'smoke-failed'; readonly errorType: string; readonly response: string }
+  | { readonly code: 'journal-damaged'; readonly detail: string }
+  | { readonly code: 'refused'; readonly detail: string }
+  | { readonly code: 'unfinishable'; readonly id: string; readonly detail: string; readonly name: string }
+  | { readonly code: 'permissions-denied'; readonly principal: string; readonly actions: readonly string[] }
+  | { readonly code: 'note'; readonly text: string };
