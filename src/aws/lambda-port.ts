@@ -191,25 +191,31 @@ function directPath(
   };
 }
 
-/** The LambdaPort over @aws-sdk/client-lambda: one client per region, SDK retries on. */
-export function createLambdaPort(options: AwsOptions = {}): LambdaPort {
-  const endpoints = new Map<string, ResolvedEndpoint>();
-  const client = sdkClients(options, endpoints);
-  const tagging = taggingClients(options);
-  const direct = directPath(options, client, endpoints);
+/** What the groups of operations share: the region's clients, the direct read path, and error mapping. */
+interface PortParts {
+  readonly client: (region: string) => LambdaClient;
+  readonly tagging: (region: string) => ResourceGroupsTaggingAPIClient;
+  readonly direct: ReturnType<typeof directPath>;
+  readonly options: AwsOptions;
+}
+
+const named = (ref: FunctionRef) => ({
+  FunctionName: ref.name,
+  ...(ref.qualifier && { Qualifier: ref.qualifier }),
+});
+
+async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    throw mapAwsError(e, what);
+  }
+}
+
+/** The reads a scan makes by the hundred: listing pages and GetFunction, on the direct path first. */
+function hotReads({ client, direct }: PortParts): Pick<LambdaPort, 'listFunctionPages' | 'getFunction'> {
   const directRead: typeof direct.read = (...args) => direct.read(...args);
   const sdkSucceededAfter = (answer: DirectAnswer | undefined) => direct.sdkSucceededAfter(answer);
-  const named = (ref: FunctionRef) => ({
-    FunctionName: ref.name,
-    ...(ref.qualifier && { Qualifier: ref.qualifier }),
-  });
-  const call = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
-    try {
-      return await fn();
-    } catch (e) {
-      throw mapAwsError(e, what);
-    }
-  };
   return {
     async *listFunctionPages(region, opts = {}) {
       let marker: string | undefined;
@@ -240,6 +246,48 @@ export function createLambdaPort(options: AwsOptions = {}): LambdaPort {
         marker = page.NextMarker ?? undefined;
       } while (marker);
     },
+    async getFunction(ref: FunctionRef): Promise<FunctionWithCode> {
+      const direct = await directRead(
+        ref.region,
+        'getFunction',
+        `/2015-03-31/functions/${encodeURIComponent(ref.name)}`,
+        ref.qualifier ? { Qualifier: ref.qualifier } : {},
+      );
+      if (direct && 'body' in direct && isRawGetFunction(direct.body)) {
+        return {
+          config: toConfig(direct.body.Configuration, ref.region),
+          codeLocation: direct.body.Code?.Location ?? '',
+          tags: direct.body.Tags ?? {},
+        };
+      }
+      try {
+        const out = await client(ref.region).send(
+          new GetFunctionCommand({
+            FunctionName: ref.name,
+            ...(ref.qualifier && { Qualifier: ref.qualifier }),
+          }),
+        );
+        sdkSucceededAfter(direct);
+        return {
+          config: toConfig(out.Configuration ?? {}, ref.region),
+          codeLocation: out.Code?.Location ?? '',
+          tags: out.Tags ?? {},
+        };
+      } catch (e) {
+        throw mapAwsError(e, `GetFunction ${ref.name} in ${ref.region}`);
+      }
+    },
+  };
+}
+
+/** Reading and changing one function: configuration, code, versions, invocations. */
+function functionOps({
+  client,
+}: PortParts): Pick<
+  LambdaPort,
+  'getConfiguration' | 'updateCode' | 'updateConfiguration' | 'publishVersion' | 'waitUntilUpdated' | 'invoke'
+> {
+  return {
     getConfiguration: (ref) =>
       call(`GetFunctionConfiguration ${ref.name} in ${ref.region}`, async () =>
         toConfig(await client(ref.region).send(new GetFunctionConfigurationCommand(named(ref))), ref.region),
@@ -309,6 +357,14 @@ export function createLambdaPort(options: AwsOptions = {}): LambdaPort {
           executedVersion: out.ExecutedVersion,
         };
       }),
+  };
+}
+
+/** Aliases and versions. */
+function aliasOps({
+  client,
+}: PortParts): Pick<LambdaPort, 'listAliases' | 'getAlias' | 'updateAlias' | 'listVersions'> {
+  return {
     listAliases: (ref) =>
       call(`ListAliases ${ref.name} in ${ref.region}`, async () => {
         const out: AliasInfo[] = [];
@@ -355,37 +411,15 @@ export function createLambdaPort(options: AwsOptions = {}): LambdaPort {
         }
         return out;
       }),
-    async getFunction(ref: FunctionRef): Promise<FunctionWithCode> {
-      const direct = await directRead(
-        ref.region,
-        'getFunction',
-        `/2015-03-31/functions/${encodeURIComponent(ref.name)}`,
-        ref.qualifier ? { Qualifier: ref.qualifier } : {},
-      );
-      if (direct && 'body' in direct && isRawGetFunction(direct.body)) {
-        return {
-          config: toConfig(direct.body.Configuration, ref.region),
-          codeLocation: direct.body.Code?.Location ?? '',
-          tags: direct.body.Tags ?? {},
-        };
-      }
-      try {
-        const out = await client(ref.region).send(
-          new GetFunctionCommand({
-            FunctionName: ref.name,
-            ...(ref.qualifier && { Qualifier: ref.qualifier }),
-          }),
-        );
-        sdkSucceededAfter(direct);
-        return {
-          config: toConfig(out.Configuration ?? {}, ref.region),
-          codeLocation: out.Code?.Location ?? '',
-          tags: out.Tags ?? {},
-        };
-      } catch (e) {
-        throw mapAwsError(e, `GetFunction ${ref.name} in ${ref.region}`);
-      }
-    },
+  };
+}
+
+/** Tags (the Tagging API), the code download and the default region. */
+function otherOps({
+  tagging,
+  options,
+}: PortParts): Pick<LambdaPort, 'functionTags' | 'downloadCode' | 'defaultRegion'> {
+  return {
     functionTags: (region, arns) =>
       call(`GetResources (the tags of ${arns.length} functions) in ${region}`, async () => {
         const out = new Map<string, Record<string, string>>();
@@ -437,4 +471,17 @@ export function createLambdaPort(options: AwsOptions = {}): LambdaPort {
       }
     },
   };
+}
+
+/** The LambdaPort over @aws-sdk/client-lambda: one client per region, SDK retries on. */
+export function createLambdaPort(options: AwsOptions = {}): LambdaPort {
+  const endpoints = new Map<string, ResolvedEndpoint>();
+  const client = sdkClients(options, endpoints);
+  const parts: PortParts = {
+    client,
+    tagging: taggingClients(options),
+    direct: directPath(options, client, endpoints),
+    options,
+  };
+  return { ...hotReads(parts), ...functionOps(parts), ...aliasOps(parts), ...otherOps(parts) };
 }
