@@ -1,12 +1,11 @@
 import { join } from 'node:path';
 import { applyPlan } from '../core/apply.js';
-import { benchmark } from '../core/benchmark.js';
+import { benchAgainstBackups } from '../core/benchmark.js';
 import { migrationHistory, withUnfinished } from '../core/history.js';
 import { latestMigration } from '../core/migration-machine.js';
-import { withFunctionLock } from '../core/ports.js';
 import { bundledLifecycle, isoDay } from '../lambda/lifecycle.js';
 import { planMigration } from '../core/plan.js';
-import { promoteAlias } from '../core/promote.js';
+import { promoteFunctions } from '../core/promote.js';
 import { rollbackMigrations } from '../core/rollback-many.js';
 import { scanFunctions } from '../core/scan.js';
 import { intOption } from '../cli/options.js';
@@ -68,13 +67,15 @@ export function wizardServices(
       const { rows, errors } = await migrationHistory(journal, { lambda });
       return { rows: rows.filter((r) => r.latest), errors };
     },
-    aliases: (ref) => lambda.listAliases(ref),
-    promote: (ref, alias, move) =>
-      withFunctionLock(locks, ref, 'promote', () => promoteAlias(lambda, ref, alias, move)),
-    backupVersion: async (ref) =>
-      latestMigration(await journal.read(ref), journal.path(ref))?.backup?.version,
+    promote: (refs, weight) =>
+      promoteFunctions(lambda, refs, { kind: 'latest', ...(weight !== undefined && { weight }) }, locks),
     bench: (refs, signal) =>
-      benchmark(lambda, refs, { cold: 3, warm: 10, event, signal, undo: benchUndo, locks }),
+      benchAgainstBackups(
+        lambda,
+        refs,
+        async (ref) => latestMigration(await journal.read(ref), journal.path(ref))?.backup?.version,
+        { cold: 3, warm: 10, event, signal, undo: benchUndo, locks },
+      ),
   };
 }
 

@@ -387,3 +387,46 @@ async function* benchmarkLocked(
     },
   };
 }
+
+/** What benchmarking functions against their backups reports, function by function. */
+export type BackupBenchEvent =
+  | { readonly type: 'targets'; readonly targets: readonly { key: string; against: string | null }[] }
+  | { readonly type: 'event'; readonly key: string; readonly event: BenchEvent }
+  | { readonly type: 'failed'; readonly key: string; readonly message: string };
+
+/**
+ * Benchmarks each migrated function against the published backup version of its original code (when apply
+ * made one), one function after another: first the targets, then each function's events or its failure.
+ * Once `signal` is aborted, the functions not yet started are reported as not started.
+ */
+export async function* benchAgainstBackups(
+  lambda: LambdaPort,
+  refs: readonly FunctionRef[],
+  backupVersion: (ref: FunctionRef) => Promise<string | undefined>,
+  options: BenchOptions,
+): AsyncGenerator<BackupBenchEvent> {
+  const targets = await Promise.all(
+    refs.map(async (ref) => {
+      const version = await backupVersion(ref);
+      return {
+        ref,
+        key: `${ref.region}/${ref.name}`,
+        against: version ? `${ref.name}:${version}` : null,
+        version,
+      };
+    }),
+  );
+  yield { type: 'targets', targets: targets.map(({ key, against }) => ({ key, against })) };
+  for (const t of targets) {
+    if (options.signal?.aborted) {
+      yield { type: 'failed', key: t.key, message: 'not started: interrupted' };
+      continue;
+    }
+    try {
+      const both = [t.ref, ...(t.version ? [{ ...t.ref, qualifier: t.version }] : [])];
+      for await (const event of benchmark(lambda, both, options)) yield { type: 'event', key: t.key, event };
+    } catch (e) {
+      yield { type: 'failed', key: t.key, message: e instanceof Error ? e.message : String(e) };
+    }
+  }
+}

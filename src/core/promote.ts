@@ -1,5 +1,11 @@
 import { UserError } from '../errors.js';
-import type { AliasInfo, FunctionRef, LambdaPort } from './ports.js';
+import {
+  withFunctionLock,
+  type AliasInfo,
+  type FunctionRef,
+  type LambdaPort,
+  type LockPort,
+} from './ports.js';
 import { DEFAULT_SCAN_RUNTIMES } from './scan.js';
 
 /** What to do with an alias. */
@@ -73,4 +79,45 @@ export function describeRouting(version: string, weights: Readonly<Record<string
   return extra === undefined || share === undefined
     ? `version ${version}`
     : `version ${version} (${Math.round((1 - share) * 100)}%) and ${extra} (${Math.round(share * 100)}%)`;
+}
+
+/** What a move of several functions' aliases reports, alias by alias. */
+export type PromoteEvent =
+  | { readonly type: 'moved'; readonly ref: FunctionRef; readonly result: PromoteResult }
+  | { readonly type: 'no-alias'; readonly ref: FunctionRef }
+  | { readonly type: 'failed'; readonly ref: FunctionRef; readonly alias?: string; readonly message: string }
+  | { readonly type: 'done' };
+
+/**
+ * Moves every alias of each function (one function after another, under its lock when `locks` is given):
+ * an event per alias moved or not, then `done`. One alias failing does not stop the others.
+ */
+export async function* promoteFunctions(
+  lambda: LambdaPort,
+  refs: readonly FunctionRef[],
+  move: AliasMove,
+  locks?: LockPort,
+): AsyncGenerator<PromoteEvent> {
+  const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+  for (const ref of refs) {
+    let aliases: AliasInfo[];
+    try {
+      aliases = await lambda.listAliases(ref);
+    } catch (e) {
+      yield { type: 'failed', ref, message: message(e) };
+      continue;
+    }
+    if (aliases.length === 0) yield { type: 'no-alias', ref };
+    for (const a of aliases) {
+      try {
+        const result = locks
+          ? await withFunctionLock(locks, ref, 'promote', () => promoteAlias(lambda, ref, a.name, move))
+          : await promoteAlias(lambda, ref, a.name, move);
+        yield { type: 'moved', ref, result };
+      } catch (e) {
+        yield { type: 'failed', ref, alias: a.name, message: message(e) };
+      }
+    }
+  }
+  yield { type: 'done' };
 }

@@ -226,22 +226,32 @@ async function serveQuery(
   region: string,
   started: number,
 ) {
-  const { options, context, identity, log } = d;
+  const { options, context, identity } = d;
   const raw = (await readBody(req)) ?? Buffer.alloc(0);
   if (options.latencyMs) await sleep(options.latencyMs);
   const answer = answerQuery(new URLSearchParams(raw.toString('utf8')), context.accountId, identity);
-  res.writeHead(answer.status, {
-    'content-type': 'text/xml',
-    'content-length': Buffer.byteLength(answer.xml),
+  reply(d, req, res, { region, started, ...answer, type: 'text/xml', body: answer.xml });
+}
+
+/** Sends a whole answer of the Query or JSON 1.1 protocols, and logs it. */
+function reply(
+  { log }: Served,
+  req: IncomingMessage,
+  res: ServerResponse,
+  a: { region: string; started: number; operation: string; status: number; type: string; body: string },
+) {
+  res.writeHead(a.status, {
+    'content-type': a.type,
+    'content-length': Buffer.byteLength(a.body),
     'x-amzn-requestid': randomUUID(),
   });
-  res.end(answer.xml);
+  res.end(a.body);
   log({
-    region,
-    operation: answer.operation,
-    status: answer.status,
+    region: a.region,
+    operation: a.operation,
+    status: a.status,
     client: req.headers['user-agent']?.split(' ')[0],
-    ms: Math.round((performance.now() - started) * 100) / 100,
+    ms: Math.round((performance.now() - a.started) * 100) / 100,
   });
 }
 
@@ -254,7 +264,7 @@ async function serveTagging(
   started: number,
   target: string,
 ) {
-  const { options, context, store, identity, log } = d;
+  const { options, context, store, identity } = d;
   const raw = (await readBody(req)) ?? Buffer.alloc(0);
   if (options.latencyMs) await sleep(options.latencyMs);
   const operation = target.slice(TAGGING_TARGET_PREFIX.length);
@@ -268,20 +278,8 @@ async function serveTagging(
         },
       }
     : answerTagging(target, store, region, context.accountId, raw);
-  const json = JSON.stringify(answer.body);
-  res.writeHead(answer.status, {
-    'content-type': 'application/x-amz-json-1.1',
-    'content-length': Buffer.byteLength(json),
-    'x-amzn-requestid': randomUUID(),
-  });
-  res.end(json);
-  log({
-    region,
-    operation: answer.operation,
-    status: answer.status,
-    client: req.headers['user-agent']?.split(' ')[0],
-    ms: Math.round((performance.now() - started) * 100) / 100,
-  });
+  const body = JSON.stringify(answer.body);
+  reply(d, req, res, { region, started, ...answer, type: 'application/x-amz-json-1.1', body });
 }
 
 /** Serves one request: a code download, an STS/IAM query, or a Lambda operation with its quotas and faults. */

@@ -46,7 +46,16 @@ describe('the permission preflight: STS and IAM policy simulation against the sa
     expect(by['orders-api']!.blocked).toBeNull();
     expect(by['orders-api']!.risks).toContainEqual({
       level: 'warning',
+      code: 'backup-version-denied',
+      principal: ROLE,
+      actions: ['lambda:PublishVersion (implicitDeny)'],
       message: `${ROLE} may not call lambda:PublishVersion (implicitDeny): apply goes on without the published backup version (the downloaded backup remains)`,
+    });
+    // The document keeps the words and adds the code with its facts, for scripts.
+    expect((by['sample-lambda-amd64'] as unknown as { block: unknown }).block).toEqual({
+      code: 'permissions-denied',
+      principal: ROLE,
+      actions: ['lambda:UpdateFunctionCode (implicitDeny)'],
     });
     const calls = (await sb.accessLog()).slice(before).map((c) => c.operation);
     // The caller is asked once; one simulation per function that would change.

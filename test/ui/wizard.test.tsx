@@ -2,7 +2,7 @@ import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
 import type { ApplyEvent, ApplyResult } from '../../src/core/apply.js';
 import { applyPlan } from '../../src/core/apply.js';
-import { benchmark } from '../../src/core/benchmark.js';
+import { benchAgainstBackups } from '../../src/core/benchmark.js';
 import { fakeBenchPort } from '../fakes/bench-port.js';
 import type { Block, FunctionPlan, Plan } from '../../src/core/plan.js';
 import type { PromoteResult } from '../../src/core/promote.js';
@@ -11,6 +11,7 @@ import type { Candidate } from '../../src/core/scan.js';
 import { UserError } from '../../src/errors.js';
 import type { WizardServices } from '../../src/ui/wizard/services.js';
 import { initialWizard, wizardReducer } from '../../src/ui/wizard/state.js';
+import { bindingsFor } from '../../src/ui/wizard/keys.js';
 import { Wizard, type WizardOutcome } from '../../src/ui/wizard/Wizard.js';
 
 const candidate = (region: string, name: string, runtime = 'go1.x'): Candidate => ({
@@ -142,22 +143,32 @@ function fakeServices(candidates: Candidate[], step = gate(), planning?: Promise
           latest: true,
         })),
       }),
-    aliases: (ref) =>
-      Promise.resolve(ref.name === 'orders' ? [{ name: 'live', functionVersion: '1', weights: {} }] : []),
-    promote: (_ref, _alias, move) => {
-      const after: PromoteResult['after'] =
-        move.kind === 'latest' && move.weight !== undefined
-          ? { functionVersion: '1', weights: { '9': move.weight } }
-          : { functionVersion: '9', weights: {} };
-      return Promise.resolve({
-        alias: 'live',
-        before: { functionVersion: '1', weights: {} },
-        after,
-        published: '9',
-      });
+    async *promote(refs, weight) {
+      await Promise.resolve();
+      for (const ref of refs) {
+        if (ref.name !== 'orders') {
+          yield { type: 'no-alias', ref };
+          continue;
+        }
+        const after: PromoteResult['after'] =
+          weight !== undefined
+            ? { functionVersion: '1', weights: { '9': weight } }
+            : { functionVersion: '9', weights: {} };
+        yield {
+          type: 'moved',
+          ref,
+          result: { alias: 'live', before: { functionVersion: '1', weights: {} }, after, published: '9' },
+        };
+      }
+      yield { type: 'done' };
     },
-    backupVersion: () => Promise.resolve('1'),
-    bench: (refs) => benchmark(fakeBenchPort().port, refs, { cold: 1, warm: 2, event: Buffer.from('{}') }),
+    bench: (refs, signal) =>
+      benchAgainstBackups(fakeBenchPort().port, refs, () => Promise.resolve('1'), {
+        cold: 1,
+        warm: 2,
+        event: Buffer.from('{}'),
+        signal,
+      }),
     // eslint-disable-next-line require-yield
     async *rollback() {
       await Promise.resolve();
@@ -376,11 +387,28 @@ describe('the wizard', () => {
     app.unmount();
   });
 
+  it('a benchmark is not over before its functions are listed; back returns to the screen it came from', () => {
+    const intents = (st: ReturnType<typeof initialWizard>) => bindingsFor(st).map((b) => b.intent);
+    let s = initialWizard({ target: 'provided.al2023', arch: 'arm64', strategy: 'auto' });
+    s = wizardReducer(s, { type: 'bench-start' });
+    expect(s.screen.kind).toBe('benchmarking');
+    expect(intents(s)).not.toContain('results');
+    s = wizardReducer(s, {
+      type: 'bench-event',
+      event: { type: 'targets', targets: [{ key: 'r/a', against: null }] },
+    });
+    expect(intents(s)).not.toContain('results');
+    s = wizardReducer(s, { type: 'bench-event', event: { type: 'failed', key: 'r/a', message: 'x' } });
+    expect(intents(s)).toContain('results');
+    expect(s.printed).toHaveLength(1);
+    expect(wizardReducer(s, { type: 'back' }).screen.kind).toBe('scanning');
+  });
+
   it('the reducer ignores keys that do not belong to the screen on show', () => {
     const s = initialWizard({ target: 'provided.al2023', arch: 'arm64', strategy: 'auto' });
     expect(wizardReducer(s, { type: 'toggle' })).toBe(s);
     expect(wizardReducer(s, { type: 'scroll', delta: 3, max: 10 })).toBe(s);
-    expect(wizardReducer(s, { type: 'back-to-select' })).toBe(s);
+    expect(wizardReducer(s, { type: 'back' })).toBe(s);
   });
 
   it('apply with an aborted signal starts nothing and touches no function', async () => {

@@ -1,34 +1,23 @@
 import { Box, Static, Text, useApp, useInput, useStdout } from 'ink';
 import { FinishedRow } from '../progress/ProgressView.js';
 import { useEffect, type ReactElement } from 'react';
-import type { FunctionRef } from '../../core/ports.js';
-import { PlanningScreen, planLines, ReviewScreen, ScanningScreen, SelectScreen } from './choose-screens.js';
-import { bindingsFor, charName, hintLine, keyName, type Intent } from './keys.js';
+import { ColorProvider } from './frame.js';
+import { handleIntent } from './intents.js';
+import { bindingsFor, charName, hintLine, keyName } from './keys.js';
+import { ScreenOnShow } from './screens.js';
 import type { WizardChoices, WizardServices } from './services.js';
 import { useWizardWork } from './use-wizard-work.js';
-import { changing, selectedRefs, type DoneScreen as DoneState, type WizardState } from './state.js';
-import { HistoryScreen } from './history-screen.js';
-import {
-  BenchResult,
-  BenchScreen,
-  DoneScreen,
-  FailedScreen,
-  PromoteScreen,
-  WorkScreen,
-} from './work-screens.js';
+import { benchFinished, type WizardState } from './state.js';
+import { BenchResult } from './work-screens.js';
 
 /** How the wizard ended: `failed` when it quit on an error screen, `partial` when the last run left failures. */
 export type WizardOutcome = 'ok' | 'partial' | 'failed';
-
-/** The functions a migration's results list as migrated. */
-const migratedRefs = (s: DoneState): FunctionRef[] =>
-  s.results.filter((r) => r.status === 'migrated').map((r) => ({ region: r.region, name: r.functionName }));
 
 const working = (s: WizardState) =>
   (s.screen.kind === 'promoting' && !s.screen.finished) ||
   s.screen.kind === 'applying' ||
   s.screen.kind === 'rolling-back' ||
-  (s.screen.kind === 'benchmarking' && s.screen.rows.some((r) => !r.report && !r.error));
+  (s.screen.kind === 'benchmarking' && !benchFinished(s.screen));
 
 /** Rows the scrolling lists get: the terminal's height less the header, hints and summaries. */
 const listRows = (terminalRows: number | undefined) => Math.max(5, (terminalRows ?? 24) - 8);
@@ -49,13 +38,11 @@ export function Wizard({
   color: boolean;
   onOutcome: (o: WizardOutcome) => void;
 }): ReactElement {
-  const { state, latest, dispatch, abort, run, scan, plan, work, bench, promote } = useWizardWork(
-    services,
-    choices,
-  );
+  const { state, latest, dispatch, abort, ...jobs } = useWizardWork(services, choices);
   const { exit } = useApp();
   const { stdout } = useStdout();
 
+  const { scan } = jobs;
   useEffect(() => {
     void scan();
   }, [scan]);
@@ -77,70 +64,6 @@ export function Wizard({
     exit();
   }
 
-  function onIntent(intent: Intent): void {
-    const s = latest.current.screen;
-    const page = listRows(stdout.rows);
-    const scrollMax = s.kind === 'review' ? planLines(s.plan).length - page : 0;
-    switch (intent) {
-      case 'up':
-      case 'down':
-      case 'page-up':
-      case 'page-down': {
-        const delta = { up: -1, down: 1, 'page-up': -page, 'page-down': page }[intent];
-        dispatch(s.kind === 'review' ? { type: 'scroll', delta, max: scrollMax } : { type: 'move', delta });
-        return;
-      }
-      case 'toggle':
-        return dispatch({ type: 'toggle' });
-      case 'toggle-all':
-        return dispatch({ type: 'toggle-all' });
-      case 'target':
-      case 'arch':
-      case 'strategy':
-        return dispatch({ type: 'cycle', choice: intent });
-      case 'plan':
-        if (s.kind === 'select' && s.selected.length > 0) void plan(selectedRefs(s));
-        return;
-      case 'rescan':
-        void scan();
-        return;
-      case 'back':
-        return dispatch({ type: 'back-to-select' });
-      case 'ask-apply':
-        if (s.kind === 'review' && changing(s.plan).length > 0) dispatch({ type: 'confirm', open: true });
-        return;
-      case 'ask-rollback':
-        return dispatch({ type: 'confirm', open: true, what: 'rollback' });
-      case 'ask-bench':
-        return dispatch({ type: 'confirm', open: true, what: 'bench' });
-      case 'ask-promote':
-        return dispatch({ type: 'confirm', open: true, what: 'promote' });
-      case 'canary':
-        if (s.kind === 'done') void promote(migratedRefs(s), 0.1);
-        return;
-      case 'results':
-        return dispatch({ type: 'back-to-results' });
-      case 'history':
-        void run(async () => dispatch({ type: 'history-open', ...(await services.history()) }));
-        return;
-      case 'no':
-        return dispatch({ type: 'confirm', open: false });
-      case 'yes':
-        if (s.kind === 'review') {
-          const functions = changing(s.plan);
-          void work('migration', (signal) => services.apply(functions, signal));
-        } else if (s.kind === 'done' || s.kind === 'history') {
-          const refs = s.kind === 'history' ? selectedRefs(s) : migratedRefs(s);
-          if (s.confirming === 'promote') void promote(refs);
-          else if (s.confirming === 'bench') void bench(refs);
-          else void work('rollback', (signal) => services.rollback(refs, signal));
-        }
-        return;
-      case 'quit':
-        return quit();
-    }
-  }
-
   useInput((input, key) => {
     if (key.ctrl && input === 'c') {
       if (working(latest.current)) {
@@ -154,21 +77,28 @@ export function Wizard({
       input.length > 1 && !key.ctrl && !key.meta ? [...input].map(charName) : [keyName(input, key)];
     for (const name of names) {
       const binding = bindingsFor(latest.current).find((b) => b.keys.includes(name));
-      if (binding) onIntent(binding.intent);
+      if (binding) {
+        const context = { state: latest.current, page: listRows(stdout.rows), dispatch, services, quit };
+        handleIntent(binding.intent, { ...context, work: jobs });
+      }
     }
   });
 
-  const s = state.screen;
-  const rows = listRows(stdout.rows);
   const c = state.choices;
+  const frame = {
+    rows: listRows(stdout.rows),
+    where: services.where,
+    stateDir: services.stateDir,
+    quitting: state.quitting,
+  };
   return (
-    <>
+    <ColorProvider value={color}>
       <Static items={[...state.printed]}>
         {(p) =>
           p.kind === 'row' ? (
             <FinishedRow key={p.id} row={p.row} color={color} />
           ) : (
-            <BenchResult key={p.id} row={p.row} color={color} />
+            <BenchResult key={p.id} row={p.row} />
           )
         }
       </Static>
@@ -185,30 +115,9 @@ export function Wizard({
             warning: {e.region} could not be scanned: {e.message}
           </Text>
         ))}
-        {s.kind === 'scanning' && <ScanningScreen screen={s} />}
-        {s.kind === 'select' && <SelectScreen screen={s} rows={rows} color={color} />}
-        {s.kind === 'planning' && <PlanningScreen screen={s} rows={rows} color={color} />}
-        {s.kind === 'review' && <ReviewScreen screen={s} rows={rows} where={services.where} color={color} />}
-        {(s.kind === 'applying' || s.kind === 'rolling-back') && (
-          <WorkScreen screen={s} quitting={state.quitting} color={color} />
-        )}
-        {s.kind === 'done' && (
-          <DoneScreen screen={s} where={services.where} stateDir={services.stateDir} color={color} />
-        )}
-        {s.kind === 'benchmarking' && <BenchScreen screen={s} color={color} />}
-        {s.kind === 'promoting' && <PromoteScreen screen={s} color={color} />}
-        {s.kind === 'history' && (
-          <HistoryScreen
-            screen={s}
-            rows={rows}
-            where={services.where}
-            stateDir={services.stateDir}
-            color={color}
-          />
-        )}
-        {s.kind === 'failed' && <FailedScreen screen={s} color={color} />}
+        <ScreenOnShow screen={state.screen} frame={frame} />
         <Text dimColor={color}>{hintLine(bindingsFor(state))}</Text>
       </Box>
-    </>
+    </ColorProvider>
   );
 }

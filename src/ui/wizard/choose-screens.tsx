@@ -2,12 +2,11 @@ import { Box, Text } from 'ink';
 import type { ReactElement } from 'react';
 import { functionLines, type LineKind } from '../plan-text.js';
 import { blockText } from '../plan-words.js';
-import { changing, keyOfCandidate, type Screen, type SelectScreen } from './state.js';
+import { changing, keyOfCandidate } from './state.js';
+import { useColor, type Of, type ScreenProps } from './frame.js';
 import { spinnerAt, useNow } from './use-now.js';
 
-type Of<K extends Screen['kind']> = Extract<Screen, { kind: K }>;
-
-export function ScanningScreen({ screen }: { screen: Of<'scanning'> }): ReactElement {
+export function ScanningScreen({ screen }: ScreenProps<'scanning'>): ReactElement {
   const now = useNow();
   return (
     <Text>
@@ -25,15 +24,8 @@ export function windowAround(cursor: number, count: number, size: number): [numb
   return [start, Math.min(count, start + Math.max(1, size))];
 }
 
-export function SelectScreen({
-  screen,
-  rows,
-  color,
-}: {
-  screen: SelectScreen;
-  rows: number;
-  color: boolean;
-}): ReactElement {
+export function SelectScreen({ screen, frame: { rows } }: ScreenProps<'select'>): ReactElement {
+  const color = useColor();
   if (screen.candidates.length === 0) {
     return <Text>No go1.x, provided.al2 or provided function was found. Nothing to migrate.</Text>;
   }
@@ -67,15 +59,8 @@ export function SelectScreen({
   );
 }
 
-export function PlanningScreen({
-  screen,
-  rows,
-  color,
-}: {
-  screen: Of<'planning'>;
-  rows: number;
-  color: boolean;
-}): ReactElement {
+export function PlanningScreen({ screen, frame: { rows } }: ScreenProps<'planning'>): ReactElement {
+  const color = useColor();
   const now = useNow();
   // Functions still being planned first; finished ones fill what room is left, the rest are counted.
   const live = screen.rows.filter((r) => !r.plan);
@@ -127,17 +112,8 @@ export function planLines(plan: Of<'review'>['plan']): { text: string; tone: str
   ]);
 }
 
-export function ReviewScreen({
-  screen,
-  rows,
-  where,
-  color,
-}: {
-  screen: Of<'review'>;
-  rows: number;
-  where: string;
-  color: boolean;
-}): ReactElement {
+export function ReviewScreen({ screen, frame: { rows, where } }: ScreenProps<'review'>): ReactElement {
+  const color = useColor();
   const lines = planLines(screen.plan);
   const shown = lines.slice(screen.scroll, screen.scroll + rows);
   const count = changing(screen.plan).length;

@@ -1,22 +1,15 @@
 import { Box, Text } from 'ink';
 import type { ReactElement } from 'react';
 import { windowAround } from './choose-screens.js';
-import { keyOfCandidate, type HistoryScreen as Screen } from './state.js';
+import { keyOfCandidate } from './state.js';
+import { useColor, type ScreenProps } from './frame.js';
 
 /** The journaled migrations: pick some to benchmark against their backup version, or to roll back. */
 export function HistoryScreen({
   screen,
-  rows,
-  where,
-  stateDir,
-  color,
-}: {
-  screen: Screen;
-  rows: number;
-  where: string;
-  stateDir: string;
-  color: boolean;
-}): ReactElement {
+  frame: { rows, where, stateDir },
+}: ScreenProps<'history'>): ReactElement {
+  const color = useColor();
   const errors = screen.errors.map((e) => (
     <Text key={e.journal} color={color ? 'red' : undefined}>
       {e.region}/{e.functionName}: {e.message}

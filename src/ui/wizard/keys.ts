@@ -1,5 +1,5 @@
 import type { Key } from 'ink';
-import type { WizardState } from './state.js';
+import { benchFinished, type WizardState } from './state.js';
 
 /** What a key asks the wizard to do. */
 export type Intent =
@@ -112,9 +112,7 @@ export function bindingsFor(state: WizardState): readonly Binding[] {
     case 'promoting':
       return s.finished ? [b(['return', 'escape'], 'enter back to the results', 'results'), QUIT] : [];
     case 'benchmarking':
-      return s.rows.every((r) => r.report || r.error)
-        ? [b(['return', 'escape'], 'enter back to the results', 'results'), QUIT]
-        : [];
+      return benchFinished(s) ? [b(['return', 'escape'], 'enter back to the results', 'results'), QUIT] : [];
     case 'failed':
       return [b(['r'], 'r retry', 'rescan'), QUIT];
   }

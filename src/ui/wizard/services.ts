@@ -1,11 +1,11 @@
 import type { ApplyEvent, ApplyResult } from '../../core/apply.js';
-import type { BenchEvent } from '../../core/benchmark.js';
+import type { BackupBenchEvent } from '../../core/benchmark.js';
 import type { HistoryError, HistoryRow } from '../../core/history.js';
 import type { Architecture } from '../../lambda/lifecycle.js';
 import type { Plan, PlanEvent, Strategy } from '../../core/plan.js';
 import type { FunctionPlan } from '../../core/plan.js';
-import type { AliasInfo, FunctionRef } from '../../core/ports.js';
-import type { AliasMove, PromoteResult } from '../../core/promote.js';
+import type { FunctionRef } from '../../core/ports.js';
+import type { PromoteEvent } from '../../core/promote.js';
 import type { RollbackDone } from '../../core/rollback-many.js';
 import type { ScanEvent } from '../../core/scan.js';
 
@@ -39,14 +39,13 @@ export interface WizardServices {
     signal: AbortSignal,
   ): AsyncIterable<ApplyEvent | { type: 'done'; results: ApplyResult[] }>;
   rollback(refs: readonly FunctionRef[], signal: AbortSignal): AsyncIterable<ApplyEvent | RollbackDone>;
-  /** A function's aliases. */
-  aliases(ref: FunctionRef): Promise<AliasInfo[]>;
-  /** Moves an alias to the migrated code (see core/promote). */
-  promote(ref: FunctionRef, alias: string, move: AliasMove): Promise<PromoteResult>;
+  /** Moves every alias of each function to its migrated code: all the traffic, or `weight` of it. */
+  promote(refs: readonly FunctionRef[], weight?: number): AsyncIterable<PromoteEvent>;
   /** Every function's latest journaled migration, with what the function is now; unreadable journals apart. */
   history(): Promise<{ rows: HistoryRow[]; errors: HistoryError[] }>;
-  /** The published version apply made of a function's original code, if it made one. */
-  backupVersion(ref: FunctionRef): Promise<string | undefined>;
-  /** Benchmarks `refs` side by side (the first against the second); `signal` stops it, putting back what it changed. */
-  bench(refs: readonly FunctionRef[], signal: AbortSignal): AsyncIterable<BenchEvent>;
+  /**
+   * Benchmarks each function against the published backup of its original code, one after another;
+   * `signal` stops it, putting back what it changed.
+   */
+  bench(refs: readonly FunctionRef[], signal: AbortSignal): AsyncIterable<BackupBenchEvent>;
 }

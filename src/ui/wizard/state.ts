@@ -1,8 +1,9 @@
 import type { ApplyEvent, ApplyResult } from '../../core/apply.js';
-import type { BenchEvent, BenchReport } from '../../core/benchmark.js';
+import type { BackupBenchEvent, BenchReport } from '../../core/benchmark.js';
 import type { HistoryError, HistoryRow } from '../../core/history.js';
 import { changingFunctions, type FunctionPlan, type Plan, type PlanEvent } from '../../core/plan.js';
 import type { FunctionRef } from '../../core/ports.js';
+import { describeRouting, type PromoteEvent } from '../../core/promote.js';
 import type { Candidate, ScanEvent } from '../../core/scan.js';
 import { initialProgress, progressReducer, type ProgressState, type Row } from '../progress/state.js';
 import type { WizardChoices } from './services.js';
@@ -57,7 +58,12 @@ export type Screen =
       readonly confirming: false | 'rollback' | 'bench' | 'promote';
     }
   | { readonly kind: 'promoting'; readonly rows: readonly PromoteRow[]; readonly finished: boolean }
-  | { readonly kind: 'benchmarking'; readonly rows: readonly BenchRow[] }
+  | {
+      readonly kind: 'benchmarking';
+      /** False until the backup versions are found and the functions listed. */
+      readonly listed: boolean;
+      readonly rows: readonly BenchRow[];
+    }
   | {
       readonly kind: 'history';
       readonly rows: readonly HistoryRow[];
@@ -77,10 +83,8 @@ export interface WizardState {
   readonly regionErrors: readonly { region: string; message: string }[];
   /** Set by the first Ctrl-C while work that must finish runs. */
   readonly quitting: boolean;
-  /** The select screen as it was when planning started, to go back to from the review. */
-  readonly lastSelect: SelectScreen | undefined;
-  /** The results or history screen a benchmark started from, to go back to. */
-  readonly returnTo: DoneScreen | HistoryScreen | undefined;
+  /** The screens to go back to, the last one on top: `back` shows it again as it was. */
+  readonly back: readonly Screen[];
   /**
    * What has been written above the screen for good, in order: finished functions of a migration or
    * rollback, finished benchmarks. One <Static> for the wizard's whole life shows it (Ink keeps one).
@@ -94,6 +98,10 @@ export type Printed =
   | { readonly id: number; readonly kind: 'bench'; readonly row: BenchRow };
 
 export type DoneScreen = Extract<Screen, { kind: 'done' }>;
+
+/** True once every function of a benchmark has its report or its failure. */
+export const benchFinished = (s: Extract<Screen, { kind: 'benchmarking' }>): boolean =>
+  s.listed && s.rows.every((r) => r.report || r.error);
 export type HistoryScreen = Extract<Screen, { kind: 'history' }>;
 
 export type SelectScreen = Extract<Screen, { kind: 'select' }>;
@@ -111,15 +119,9 @@ export type WizardAction =
   | { readonly type: 'scroll'; readonly delta: number; readonly max: number }
   | { readonly type: 'confirm'; readonly open: boolean; readonly what?: 'rollback' | 'bench' | 'promote' }
   | { readonly type: 'promote-start' }
-  | { readonly type: 'promote-row'; readonly row: PromoteRow }
-  | { readonly type: 'promote-done' }
-  | {
-      readonly type: 'bench-start';
-      readonly targets: readonly { key: string; against: string | null }[];
-    }
-  | { readonly type: 'bench-event'; readonly key: string; readonly event: BenchEvent }
-  | { readonly type: 'bench-failed'; readonly key: string; readonly message: string }
-  | { readonly type: 'back-to-results' }
+  | { readonly type: 'promote-event'; readonly event: PromoteEvent }
+  | { readonly type: 'bench-start' }
+  | { readonly type: 'bench-event'; readonly event: BackupBenchEvent }
   | {
       readonly type: 'history-open';
       readonly rows: readonly HistoryRow[];
@@ -134,7 +136,7 @@ export type WizardAction =
       readonly results: readonly ApplyResult[];
       readonly stopped: boolean;
     }
-  | { readonly type: 'back-to-select' }
+  | { readonly type: 'back' }
   | { readonly type: 'failed'; readonly message: string; readonly hint: string | undefined }
   | { readonly type: 'quit-requested' };
 
@@ -153,8 +155,7 @@ export const initialWizard = (choices: WizardChoices): WizardState => ({
   choices,
   regionErrors: [],
   quitting: false,
-  lastSelect: undefined,
-  returnTo: undefined,
+  back: [],
   printed: [],
 });
 
@@ -228,7 +229,116 @@ function onPlan(state: WizardState, e: PlanEvent): WizardState {
   return { ...state, screen: { ...s, rows } };
 }
 
-/** The wizard's one reducer: every screen change and every event of the work it runs. */
+/** The screen on show goes on the back stack (without an open question) and `screen` is shown. */
+function forward(state: WizardState, screen: Screen): WizardState {
+  const s = state.screen;
+  const kept = 'confirming' in s ? { ...s, confirming: false } : s;
+  return { ...state, back: [...state.back, kept as Screen], screen };
+}
+
+/** The cursor and the ticks of the select and history lists. */
+function onList(
+  state: WizardState,
+  action: Extract<WizardAction, { type: 'move' | 'toggle' | 'toggle-all' }>,
+) {
+  const s = state.screen;
+  if (s.kind !== 'select' && s.kind !== 'history') return state;
+  const items: readonly Pick<Candidate, 'region' | 'functionName'>[] =
+    s.kind === 'select' ? s.candidates : s.rows;
+  if (items.length === 0) return state;
+  switch (action.type) {
+    case 'move':
+      return {
+        ...state,
+        screen: { ...s, cursor: Math.min(items.length - 1, Math.max(0, s.cursor + action.delta)) },
+      };
+    case 'toggle': {
+      const key = keyOfCandidate(items[s.cursor]!);
+      const selected = s.selected.includes(key) ? s.selected.filter((k) => k !== key) : [...s.selected, key];
+      return { ...state, screen: { ...s, selected } };
+    }
+    case 'toggle-all': {
+      if (s.kind !== 'select') return state;
+      const all = s.selected.length === s.candidates.length;
+      return { ...state, screen: { ...s, selected: all ? [] : s.candidates.map(keyOfCandidate) } };
+    }
+  }
+}
+
+/** A benchmark's targets, then each one's progress and its report or failure (printed once it ends). */
+function onBench(state: WizardState, e: BackupBenchEvent): WizardState {
+  const s = state.screen;
+  if (s.kind !== 'benchmarking') return state;
+  if (e.type === 'targets')
+    return {
+      ...state,
+      screen: { ...s, listed: true, rows: e.targets.map((t) => ({ ...t, done: 0, total: 0 })) },
+    };
+  const rows = s.rows.map((r): BenchRow => {
+    if (r.key !== e.key) return r;
+    if (e.type === 'failed') return { ...r, error: e.message };
+    const b = e.event;
+    if (b.type === 'sample') return { ...r, done: b.done, total: b.total };
+    return b.type === 'done' ? { ...r, report: b.report } : r;
+  });
+  const ended =
+    e.type === 'failed' || e.event.type === 'done' ? rows.find((r) => r.key === e.key) : undefined;
+  return {
+    ...state,
+    printed: ended ? print(state, [{ kind: 'bench', row: ended }]) : state.printed,
+    screen: { ...s, rows },
+  };
+}
+
+/** An alias moved, or not, as a line. */
+function onPromote(state: WizardState, e: PromoteEvent): WizardState {
+  const s = state.screen;
+  if (s.kind !== 'promoting') return state;
+  if (e.type === 'done') return { ...state, screen: { ...s, finished: true } };
+  const key = keyOfRef(e.ref);
+  const row: PromoteRow =
+    e.type === 'moved'
+      ? {
+          key: `${key}:${e.result.alias}`,
+          text: `${describeRouting(e.result.before.functionVersion, e.result.before.weights)} -> ${describeRouting(e.result.after.functionVersion, e.result.after.weights)}`,
+          ok: true,
+        }
+      : e.type === 'no-alias'
+        ? { key, text: 'no alias: nothing to move', ok: true }
+        : { key: e.alias ? `${key}:${e.alias}` : key, text: e.message, ok: false };
+  return { ...state, screen: { ...s, rows: [...s.rows, row] } };
+}
+
+/** A migration or rollback under way: progress, and each function printed once it has finished. */
+function onWork(state: WizardState, action: Extract<WizardAction, { type: 'work-event' | 'tick' }>) {
+  const s = state.screen;
+  if (s.kind !== 'applying' && s.kind !== 'rolling-back') return state;
+  const progress = progressReducer(
+    s.progress,
+    action.type === 'tick' ? action : { type: 'event', event: action.event, at: action.at },
+  );
+  const newlyFinished = progress.finished.slice(s.progress.finished.length);
+  return {
+    ...state,
+    printed: print(
+      state,
+      newlyFinished.map((row) => ({ kind: 'row' as const, row })),
+    ),
+    screen: { ...s, progress },
+  };
+}
+
+/** A question opened or closed on the screen that asks it. */
+function onConfirm(state: WizardState, action: Extract<WizardAction, { type: 'confirm' }>): WizardState {
+  const s = state.screen;
+  const what = action.open ? (action.what ?? 'rollback') : false;
+  if (s.kind === 'review') return { ...state, screen: { ...s, confirming: action.open } };
+  if (s.kind === 'done') return { ...state, screen: { ...s, confirming: what } };
+  if (s.kind === 'history' && what !== 'promote') return { ...state, screen: { ...s, confirming: what } };
+  return state;
+}
+
+/** The wizard's reducer: screen changes here, each screen's own events in the handlers above. */
 export function wizardReducer(state: WizardState, action: WizardAction): WizardState {
   const s = state.screen;
   switch (action.type) {
@@ -236,60 +346,38 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
       return {
         ...state,
         regionErrors: [],
+        back: [],
         screen: { kind: 'scanning', regions: action.regions, regionsDone: 0, found: 0 },
       };
     case 'scan-event':
       return onScan(state, action.event);
-    case 'move': {
-      const count = s.kind === 'select' ? s.candidates.length : s.kind === 'history' ? s.rows.length : 0;
-      if ((s.kind !== 'select' && s.kind !== 'history') || count === 0) return state;
-      return {
-        ...state,
-        screen: { ...s, cursor: Math.min(count - 1, Math.max(0, s.cursor + action.delta)) },
-      };
-    }
-    case 'toggle': {
-      const items = s.kind === 'select' ? s.candidates : s.kind === 'history' ? s.rows : [];
-      if ((s.kind !== 'select' && s.kind !== 'history') || items.length === 0) return state;
-      const key = keyOfCandidate(items[s.cursor]!);
-      const selected = s.selected.includes(key) ? s.selected.filter((k) => k !== key) : [...s.selected, key];
-      return { ...state, screen: { ...s, selected } };
-    }
-    case 'history-open':
-      return {
-        ...state,
-        lastSelect: s.kind === 'select' ? s : state.lastSelect,
-        screen: {
-          kind: 'history',
-          rows: action.rows,
-          errors: action.errors,
-          cursor: 0,
-          selected: [],
-          confirming: false,
-        },
-      };
-    case 'toggle-all': {
-      if (s.kind !== 'select') return state;
-      const all = s.selected.length === s.candidates.length;
-      return { ...state, screen: { ...s, selected: all ? [] : s.candidates.map(keyOfCandidate) } };
-    }
+    case 'move':
+    case 'toggle':
+    case 'toggle-all':
+      return onList(state, action);
     case 'cycle': {
       const list = CYCLES[action.choice] as readonly string[];
       const next = list[(list.indexOf(state.choices[action.choice]) + 1) % list.length];
       return { ...state, choices: { ...state.choices, [action.choice]: next } };
     }
+    case 'history-open':
+      return forward(state, {
+        kind: 'history',
+        rows: action.rows,
+        errors: action.errors,
+        cursor: 0,
+        selected: [],
+        confirming: false,
+      });
     case 'plan-start':
-      return {
-        ...state,
-        lastSelect: s.kind === 'select' ? s : state.lastSelect,
-        screen: {
-          kind: 'planning',
-          rows: action.refs.map((r) => ({ key: keyOfRef(r), message: 'waiting' })),
-        },
-      };
+      return forward(state, {
+        kind: 'planning',
+        rows: action.refs.map((r) => ({ key: keyOfRef(r), message: 'waiting' })),
+      });
     case 'plan-event':
       return onPlan(state, action.event);
     case 'plan-done':
+      // The planning screen is not one to go back to: back from the review is the selection.
       return { ...state, screen: { kind: 'review', plan: action.plan, scroll: 0, confirming: false } };
     case 'scroll':
       if (s.kind !== 'review') return state;
@@ -298,61 +386,15 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
         screen: { ...s, scroll: Math.min(Math.max(0, action.max), Math.max(0, s.scroll + action.delta)) },
       };
     case 'confirm':
-      if (s.kind === 'review') return { ...state, screen: { ...s, confirming: action.open } };
-      if (s.kind === 'done')
-        return { ...state, screen: { ...s, confirming: action.open ? (action.what ?? 'rollback') : false } };
-      if (s.kind === 'history' && action.what !== 'promote')
-        return { ...state, screen: { ...s, confirming: action.open ? (action.what ?? 'rollback') : false } };
-      return state;
+      return onConfirm(state, action);
     case 'bench-start':
-      return {
-        ...state,
-        returnTo: s.kind === 'done' || s.kind === 'history' ? { ...s, confirming: false } : state.returnTo,
-        screen: {
-          kind: 'benchmarking',
-          rows: action.targets.map((t) => ({ ...t, done: 0, total: 0 })),
-        },
-      };
+      return forward(state, { kind: 'benchmarking', listed: false, rows: [] });
     case 'bench-event':
-    case 'bench-failed': {
-      if (s.kind !== 'benchmarking') return state;
-      const rows = s.rows.map((r): BenchRow => {
-        if (r.key !== action.key) return r;
-        if (action.type === 'bench-failed') return { ...r, error: action.message };
-        const e = action.event;
-        switch (e.type) {
-          case 'sample':
-            return { ...r, done: e.done, total: e.total };
-          case 'done':
-            return { ...r, report: e.report };
-          case 'setup':
-          case 'warn':
-            return r;
-        }
-      });
-      // A benchmark ends with its report or its failure: that is when it is printed for good.
-      const ends = action.type === 'bench-failed' || action.event.type === 'done';
-      const ended = ends ? rows.find((r) => r.key === action.key) : undefined;
-      return {
-        ...state,
-        printed: ended ? print(state, [{ kind: 'bench', row: ended }]) : state.printed,
-        screen: { ...s, rows },
-      };
-    }
+      return onBench(state, action.event);
     case 'promote-start':
-      return {
-        ...state,
-        returnTo: s.kind === 'done' ? { ...s, confirming: false } : state.returnTo,
-        screen: { kind: 'promoting', rows: [], finished: false },
-      };
-    case 'promote-row':
-      if (s.kind !== 'promoting') return state;
-      return { ...state, screen: { ...s, rows: [...s.rows, action.row] } };
-    case 'promote-done':
-      if (s.kind !== 'promoting') return state;
-      return { ...state, screen: { ...s, finished: true } };
-    case 'back-to-results':
-      return state.returnTo ? { ...state, screen: state.returnTo } : state;
+      return forward(state, { kind: 'promoting', rows: [], finished: false });
+    case 'promote-event':
+      return onPromote(state, action.event);
     case 'work-start':
       return {
         ...state,
@@ -362,35 +404,16 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
         },
       };
     case 'work-event':
-    case 'tick': {
-      if (s.kind !== 'applying' && s.kind !== 'rolling-back') return state;
-      const progress = progressReducer(
-        s.progress,
-        action.type === 'tick' ? action : { type: 'event', event: action.event, at: action.at },
-      );
-      const newlyFinished = progress.finished.slice(s.progress.finished.length);
-      return {
-        ...state,
-        printed: print(
-          state,
-          newlyFinished.map((row) => ({ kind: 'row' as const, row })),
-        ),
-        screen: { ...s, progress },
-      };
+    case 'tick':
+      return onWork(state, action);
+    case 'work-done': {
+      const { what, results, stopped } = action;
+      return { ...state, screen: { kind: 'done', what, results, stopped, confirming: false } };
     }
-    case 'work-done':
-      return {
-        ...state,
-        screen: {
-          kind: 'done',
-          what: action.what,
-          results: action.results,
-          stopped: action.stopped,
-          confirming: false,
-        },
-      };
-    case 'back-to-select':
-      return state.lastSelect ? { ...state, screen: state.lastSelect } : state;
+    case 'back': {
+      const previous = state.back.at(-1);
+      return previous ? { ...state, back: state.back.slice(0, -1), screen: previous } : state;
+    }
     case 'failed':
       return { ...state, screen: { kind: 'failed', message: action.message, hint: action.hint } };
     case 'quit-requested':

@@ -1,7 +1,6 @@
 import { useCallback, useReducer, useRef } from 'react';
 import type { ApplyEvent, ApplyResult } from '../../core/apply.js';
 import type { FunctionRef } from '../../core/ports.js';
-import { describeRouting } from '../../core/promote.js';
 import { UserError } from '../../errors.js';
 import type { WizardChoices, WizardServices } from './services.js';
 import { initialWizard, wizardReducer, type WizardAction } from './state.js';
@@ -84,38 +83,15 @@ export function useWizardWork(services: WizardServices, choices: WizardChoices) 
     });
   };
 
-  /** Benchmarks each function against its go1.x backup version, one after another. */
+  /** Benchmarks each function against the published backup of its original code, one after another. */
   const bench = (refs: FunctionRef[]) => {
     const controller = new AbortController();
     abort.current = controller;
-    dispatch({ type: 'confirm', open: false });
+    dispatch({ type: 'bench-start' });
     return run(async () => {
-      const targets = await Promise.all(
-        refs.map(async (ref) => {
-          const version = await services.backupVersion(ref);
-          return {
-            ref,
-            key: `${ref.region}/${ref.name}`,
-            against: version ? `${ref.name}:${version}` : null,
-            version,
-          };
-        }),
-      );
-      dispatch({ type: 'bench-start', targets: targets.map(({ key, against }) => ({ key, against })) });
       try {
-        for (const t of targets) {
-          if (controller.signal.aborted) {
-            dispatch({ type: 'bench-failed', key: t.key, message: 'not started: interrupted' });
-            continue;
-          }
-          try {
-            const both = [t.ref, ...(t.version ? [{ ...t.ref, qualifier: t.version }] : [])];
-            for await (const event of services.bench(both, controller.signal))
-              dispatch({ type: 'bench-event', key: t.key, event });
-          } catch (e) {
-            dispatch({ type: 'bench-failed', key: t.key, message: errorText(e).message });
-          }
-        }
+        for await (const event of services.bench(refs, controller.signal))
+          dispatch({ type: 'bench-event', event });
       } finally {
         if (abort.current === controller) abort.current = undefined;
       }
@@ -126,33 +102,7 @@ export function useWizardWork(services: WizardServices, choices: WizardChoices) 
   const promote = (refs: FunctionRef[], weight?: number) => {
     dispatch({ type: 'promote-start' });
     return run(async () => {
-      const row = (key: string, text: string, ok: boolean) =>
-        dispatch({ type: 'promote-row', row: { key, text, ok } });
-      for (const ref of refs) {
-        const key = `${ref.region}/${ref.name}`;
-        try {
-          const aliases = await services.aliases(ref);
-          if (aliases.length === 0) row(key, 'no alias: nothing to move', true);
-          for (const a of aliases) {
-            try {
-              const r = await services.promote(ref, a.name, {
-                kind: 'latest',
-                ...(weight !== undefined && { weight }),
-              });
-              row(
-                `${key}:${a.name}`,
-                `${describeRouting(r.before.functionVersion, r.before.weights)} -> ${describeRouting(r.after.functionVersion, r.after.weights)}`,
-                true,
-              );
-            } catch (e) {
-              row(`${key}:${a.name}`, errorText(e).message, false);
-            }
-          }
-        } catch (e) {
-          row(key, errorText(e).message, false);
-        }
-      }
-      dispatch({ type: 'promote-done' });
+      for await (const event of services.promote(refs, weight)) dispatch({ type: 'promote-event', event });
     });
   };
 

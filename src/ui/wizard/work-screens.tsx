@@ -3,21 +3,16 @@ import type { ReactElement } from 'react';
 import { renderBench } from '../bench-text.js';
 import { LiveRows } from '../progress/ProgressView.js';
 import { spinnerAt, useNow } from './use-now.js';
-import type { BenchRow, Screen } from './state.js';
-
-type Of<K extends Screen['kind']> = Extract<Screen, { kind: K }>;
+import type { BenchRow } from './state.js';
+import { useColor, type ScreenProps } from './frame.js';
 
 const COLORS = { migrated: 'green', 'rolled-back': 'yellow', failed: 'red', skipped: 'gray' } as const;
 
 export function WorkScreen({
   screen,
-  quitting,
-  color,
-}: {
-  screen: Of<'applying'> | Of<'rolling-back'>;
-  quitting: boolean;
-  color: boolean;
-}): ReactElement {
+  frame: { quitting },
+}: ScreenProps<'applying'> | ScreenProps<'rolling-back'>): ReactElement {
+  const color = useColor();
   return (
     <Box flexDirection="column">
       <LiveRows
@@ -37,17 +32,8 @@ export function WorkScreen({
   );
 }
 
-export function DoneScreen({
-  screen,
-  where,
-  stateDir,
-  color,
-}: {
-  screen: Of<'done'>;
-  where: string;
-  stateDir: string;
-  color: boolean;
-}): ReactElement {
+export function DoneScreen({ screen, frame: { where, stateDir } }: ScreenProps<'done'>): ReactElement {
+  const color = useColor();
   const count = (status: string) => screen.results.filter((r) => r.status === status).length;
   const migrated = count('migrated');
   return (
@@ -85,7 +71,8 @@ export function DoneScreen({
   );
 }
 
-export function FailedScreen({ screen, color }: { screen: Of<'failed'>; color: boolean }): ReactElement {
+export function FailedScreen({ screen }: ScreenProps<'failed'>): ReactElement {
+  const color = useColor();
   return (
     <Box flexDirection="column">
       <Text color={color ? 'red' : undefined}>error: {screen.message}</Text>
@@ -94,7 +81,8 @@ export function FailedScreen({ screen, color }: { screen: Of<'failed'>; color: b
   );
 }
 
-export function BenchResult({ row, color }: { row: BenchRow; color: boolean }): ReactElement {
+export function BenchResult({ row }: { row: BenchRow }): ReactElement {
+  const color = useColor();
   return (
     <Box flexDirection="column" marginBottom={1}>
       <Text bold>
@@ -113,7 +101,8 @@ export function BenchResult({ row, color }: { row: BenchRow; color: boolean }): 
 }
 
 /** The benchmark running now (finished ones are printed above the screen, by the wizard's one Static). */
-export function BenchScreen({ screen, color }: { screen: Of<'benchmarking'>; color: boolean }): ReactElement {
+export function BenchScreen({ screen }: ScreenProps<'benchmarking'>): ReactElement {
+  const color = useColor();
   const now = useNow();
   const running = screen.rows.filter((r) => !r.report && !r.error);
   return (
@@ -125,13 +114,19 @@ export function BenchScreen({ screen, color }: { screen: Of<'benchmarking'>; col
           {r.total > 0 ? `${r.done}/${r.total} invocations` : 'starting'}
         </Text>
       ))}
-      {running.length === 0 && <Text>Benchmarks done: the tables are above.</Text>}
+      {!screen.listed && (
+        <Text>
+          <Text color={color ? 'cyan' : undefined}>{spinnerAt(now)}</Text> finding the backup versions
+        </Text>
+      )}
+      {screen.listed && running.length === 0 && <Text>Benchmarks done: the tables are above.</Text>}
     </Box>
   );
 }
 
 /** Each alias moved, or why not. */
-export function PromoteScreen({ screen, color }: { screen: Of<'promoting'>; color: boolean }): ReactElement {
+export function PromoteScreen({ screen }: ScreenProps<'promoting'>): ReactElement {
+  const color = useColor();
   const now = useNow();
   return (
     <Box flexDirection="column">

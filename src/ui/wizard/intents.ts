@@ -1,0 +1,90 @@
+import type { FunctionRef } from '../../core/ports.js';
+import { planLines } from './choose-screens.js';
+import type { Intent } from './keys.js';
+import type { WizardServices } from './services.js';
+import { changing, selectedRefs, type DoneScreen, type WizardAction, type WizardState } from './state.js';
+import type { useWizardWork } from './use-wizard-work.js';
+
+/** The functions a migration's results list as migrated. */
+const migratedRefs = (s: DoneScreen): FunctionRef[] =>
+  s.results.filter((r) => r.status === 'migrated').map((r) => ({ region: r.region, name: r.functionName }));
+
+/** What an intent may act on: the state as of the last key, the work it may start, and the page size. */
+export interface IntentContext {
+  readonly state: WizardState;
+  readonly page: number;
+  readonly dispatch: (action: WizardAction) => void;
+  readonly work: Pick<
+    ReturnType<typeof useWizardWork>,
+    'run' | 'scan' | 'plan' | 'work' | 'bench' | 'promote'
+  >;
+  readonly services: WizardServices;
+  readonly quit: () => void;
+}
+
+/** The answer to y on the screen that asked. */
+function confirmed(c: IntentContext): void {
+  const s = c.state.screen;
+  if (s.kind === 'review') {
+    const functions = changing(s.plan);
+    void c.work.work('migration', (signal) => c.services.apply(functions, signal));
+  } else if (s.kind === 'done' || s.kind === 'history') {
+    const refs = s.kind === 'history' ? selectedRefs(s) : migratedRefs(s);
+    if (s.confirming === 'promote') void c.work.promote(refs);
+    else if (s.confirming === 'bench') void c.work.bench(refs);
+    else void c.work.work('rollback', (signal) => c.services.rollback(refs, signal));
+  }
+}
+
+/** Carries out what a key asked for, on the screen on show. */
+export function handleIntent(intent: Intent, c: IntentContext): void {
+  const { dispatch, page } = c;
+  const s = c.state.screen;
+  switch (intent) {
+    case 'up':
+    case 'down':
+    case 'page-up':
+    case 'page-down': {
+      const delta = { up: -1, down: 1, 'page-up': -page, 'page-down': page }[intent];
+      const max = s.kind === 'review' ? planLines(s.plan).length - page : 0;
+      return dispatch(s.kind === 'review' ? { type: 'scroll', delta, max } : { type: 'move', delta });
+    }
+    case 'toggle':
+    case 'toggle-all':
+      return dispatch({ type: intent });
+    case 'target':
+    case 'arch':
+    case 'strategy':
+      return dispatch({ type: 'cycle', choice: intent });
+    case 'plan':
+      if (s.kind === 'select' && s.selected.length > 0) void c.work.plan(selectedRefs(s));
+      return;
+    case 'rescan':
+      void c.work.scan();
+      return;
+    case 'back':
+    case 'results':
+      return dispatch({ type: 'back' });
+    case 'ask-apply':
+      if (s.kind === 'review' && changing(s.plan).length > 0) dispatch({ type: 'confirm', open: true });
+      return;
+    case 'ask-rollback':
+      return dispatch({ type: 'confirm', open: true, what: 'rollback' });
+    case 'ask-bench':
+      return dispatch({ type: 'confirm', open: true, what: 'bench' });
+    case 'ask-promote':
+      return dispatch({ type: 'confirm', open: true, what: 'promote' });
+    case 'canary':
+      if (s.kind === 'done') void c.work.promote(migratedRefs(s), 0.1);
+      return;
+    case 'history':
+      void c.work.run(async () => dispatch({ type: 'history-open', ...(await c.services.history()) }));
+      return;
+    case 'no':
+      return dispatch({ type: 'confirm', open: false });
+    case 'yes':
+      return confirmed(c);
+    case 'quit':
+      return c.quit();
+  }
+}
