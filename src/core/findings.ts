@@ -37,6 +37,10 @@ export type Finding =
   | { readonly code: 'cgo' }
   | { readonly code: 'stays-x86'; readonly because: SourceProblem }
   | { readonly code: 'no-bridge' }
+  /** aws-lambda-go v1.18.0–v1.19.0: lambdacontext.AwsRequestID is empty on the Runtime API path. */
+  | { readonly code: 'request-id-empty'; readonly version: string; readonly fixedIn: string }
+  /** A lambda.norpc binary deployed on go1.x: every invocation fails today. */
+  | { readonly code: 'fails-on-go1x' }
   | {
       readonly code: 'interrupted';
       readonly id: string;

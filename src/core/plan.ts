@@ -4,6 +4,7 @@ import { bootstrapZip, bridgeZip, keptEntries } from '../archive/package.js';
 import { DeploymentError, pickBinary, readDeployment, type Deployment } from '../archive/deployment.js';
 import { writeZip, ZipFormatError } from '../archive/zip.js';
 import { inspectBinary, type BinaryReport } from '../golang/inspect-binary.js';
+import { libraryRange, REQUEST_ID_SINCE } from '../golang/verdict.js';
 import type { Architecture, RuntimeLifecycle } from '../lambda/lifecycle.js';
 import type {
   BuildPort,
@@ -159,7 +160,7 @@ export type StrategyChoice =
 /** The facts chooseStrategy decides on. */
 export interface StrategyFacts {
   readonly runtime: string;
-  readonly report: Pick<BinaryReport, 'verdict' | 'arch' | 'runtimeApi' | 'reasons'>;
+  readonly report: Pick<BinaryReport, 'verdict' | 'arch' | 'runtimeApi' | 'rpc' | 'reasons'>;
   readonly source: Pick<SourceLocation, 'status' | 'candidates'> | undefined;
   readonly goAvailable: boolean;
 }
@@ -182,12 +183,14 @@ export function chooseStrategy(
 ): StrategyChoice {
   const fromGo1x = f.runtime === 'go1.x';
   const { source, report } = f;
+  // A lambda.norpc binary cannot serve go1.x: deployed there it fails already, and a link to it bridges nothing.
+  const servesGo1x = report.rpc !== false;
   if (source?.status === 'found' && f.goAvailable && options.strategy !== 'repackage') {
-    const bridge = !fromGo1x ? 'none' : report.runtimeApi ? 'symlink' : 'x86-rebuild';
+    const bridge = !fromGo1x || !servesGo1x ? 'none' : report.runtimeApi ? 'symlink' : 'x86-rebuild';
     return { strategy: 'rebuild', bridge };
   }
   if (options.strategy !== 'rebuild' && report.verdict === 'repackage-ok' && report.arch === 'x86_64') {
-    const bridge = fromGo1x && report.runtimeApi ? 'symlink' : 'none';
+    const bridge = fromGo1x && report.runtimeApi && servesGo1x ? 'symlink' : 'none';
     if (options.arch !== 'arm64') return { strategy: 'repackage', bridge };
     return { strategy: 'repackage', bridge, staysX86: sourceProblem(f) };
   }
@@ -374,7 +377,18 @@ export async function planFunction(
     return { ...blocked(choice.reason, risks), binary: summary, source: facts.source?.dir ?? null };
   if (choice.strategy === 'repackage' && choice.staysX86)
     risks.push({ level: 'warning', code: 'stays-x86', because: choice.staysX86 });
-  if (c.runtime === 'go1.x' && choice.bridge === 'none') risks.push({ level: 'danger', code: 'no-bridge' });
+  const failsToday = c.runtime === 'go1.x' && report.rpc === false && report.runtimeApi === true;
+  if (failsToday) risks.push({ level: 'warning', code: 'fails-on-go1x' });
+  else if (c.runtime === 'go1.x' && choice.bridge === 'none')
+    risks.push({ level: 'danger', code: 'no-bridge' });
+  const lib = report.lambdaLibrary;
+  if (lib && report.runtimeApi && libraryRange(lib.version).emptyRequestId)
+    risks.push({
+      level: 'warning',
+      code: 'request-id-empty',
+      version: lib.version,
+      fixedIn: REQUEST_ID_SINCE,
+    });
   const { finalZip, finalArch, bridge } = await buildArtifacts(choice, facts, build, options, progress);
 
   progress('smoke-testing the new package locally');

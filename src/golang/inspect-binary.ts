@@ -1,11 +1,5 @@
 import { createHash } from 'node:crypto';
-import {
-  assessBinary,
-  compareModuleVersions,
-  RUNTIME_API_SINCE,
-  type Assessment,
-  type BinaryFacts,
-} from './verdict.js';
+import { assessBinary, libraryRange, type Assessment, type BinaryFacts } from './verdict.js';
 import type { RuntimeLifecycle } from '../lambda/lifecycle.js';
 import { readBuildInfo, type BuildInfo } from './buildinfo.js';
 import { ElfError, readElf, type ElfInfo } from './elf.js';
@@ -61,9 +55,7 @@ export function inspectBinary(
   const probes = elf
     ? { runtimeApi: buf.includes('AWS_LAMBDA_RUNTIME_API'), rpc: buf.includes('_LAMBDA_SERVER_PORT') }
     : null;
-  const libRuntimeApi = lib
-    ? compareModuleVersions(lib.version, RUNTIME_API_SINCE) >= 0 || lib.version === '(devel)'
-    : undefined;
+  const libRuntimeApi = lib ? libraryRange(lib.version).runtimeApi : undefined;
   const facts: BinaryFacts = {
     isElf: elf !== undefined,
     arch: elf?.arch ?? null,

@@ -25,8 +25,40 @@ export interface Assessment {
   readonly arm64Rebuild: { readonly possible: boolean; readonly needs: string[] };
 }
 
+/** What a range of aws-lambda-go releases does (checked against the real releases by the tests). */
+export interface LibraryRange {
+  /** The first release of the range (the range ends where the next one begins). */
+  readonly since: string;
+  /** It has a Runtime API client (used when AWS_LAMBDA_RUNTIME_API is set). */
+  readonly runtimeApi: boolean;
+  /** On the Runtime API path, lambdacontext.AwsRequestID stays empty. */
+  readonly emptyRequestId: boolean;
+}
+
+/**
+ * The ranges, oldest first. Before v1.18.0 only go1.x's RPC: `lambda.Start` listens on
+ * `localhost:$_LAMBDA_SERVER_PORT` and, with the variable unset, on a random port, forever. v1.18.0 added the
+ * Runtime API client and the `lambda.norpc` tag; v1.18.0 and v1.19.0 leave AwsRequestID empty on that path,
+ * v1.19.1 fills it.
+ */
+export const LAMBDA_GO_RANGES: readonly LibraryRange[] = [
+  { since: 'v0.0.0', runtimeApi: false, emptyRequestId: false },
+  { since: 'v1.18.0', runtimeApi: true, emptyRequestId: true },
+  { since: 'v1.19.1', runtimeApi: true, emptyRequestId: false },
+];
+
 /** The first aws-lambda-go release with a Runtime API client (2020-07-15). */
 export const RUNTIME_API_SINCE = 'v1.18.0';
+/** The first release whose Runtime API path fills lambdacontext.AwsRequestID. */
+export const REQUEST_ID_SINCE = 'v1.19.1';
+
+/** What the release `version` does; a development build (`(devel)`) counts as the newest. */
+export function libraryRange(version: string): LibraryRange {
+  if (version === '(devel)') return LAMBDA_GO_RANGES.at(-1)!;
+  let found = LAMBDA_GO_RANGES[0]!;
+  for (const r of LAMBDA_GO_RANGES) if (compareModuleVersions(version, r.since) >= 0) found = r;
+  return found;
+}
 
 /** Compares two Go module versions (`v1.2.3`, pre-release and metadata ignored). */
 export function compareModuleVersions(a: string, b: string): number {
@@ -62,9 +94,9 @@ export function assessBinary(facts: BinaryFacts, target: string, lifecycle: Runt
   const lib = facts.lambdaLibrary;
   if (facts.runtimeApi === false) {
     verdict = 'rebuild-required';
-    if (lib && compareModuleVersions(lib.version, RUNTIME_API_SINCE) < 0) {
+    if (lib && !libraryRange(lib.version).runtimeApi) {
       reasons.push(
-        `aws-lambda-go ${lib.version} predates ${RUNTIME_API_SINCE}: it only serves go1.x's RPC protocol and exits on provided.* ("expected AWS Lambda environment variables")`,
+        `aws-lambda-go ${lib.version} predates ${RUNTIME_API_SINCE}: it only serves go1.x's RPC protocol; on provided.* it never asks for an event and hangs until the init phase times out (10 s, Sandbox.Timedout). Rebuilding needs aws-lambda-go ${REQUEST_ID_SINCE} or later in the source's go.mod`,
       );
     } else
       reasons.push(
@@ -72,6 +104,10 @@ export function assessBinary(facts: BinaryFacts, target: string, lifecycle: Runt
       );
   } else if (facts.runtimeApi) {
     reasons.push(lib ? `speaks the Runtime API (aws-lambda-go ${lib.version})` : 'speaks the Runtime API');
+    if (lib && libraryRange(lib.version).emptyRequestId)
+      reasons.push(
+        `aws-lambda-go ${lib.version} leaves lambdacontext.AwsRequestID empty on the Runtime API path (fixed in ${REQUEST_ID_SINCE}): code that logs or returns the request id gets "" after the migration; upgrade aws-lambda-go to ${REQUEST_ID_SINCE} or later`,
+      );
   }
   const targetGlibc = lifecycle.get(target)?.glibc;
   if (facts.linkage === 'dynamic') {
@@ -93,7 +129,7 @@ export function assessBinary(facts: BinaryFacts, target: string, lifecycle: Runt
   }
   if (facts.tags.includes('lambda.norpc')) {
     reasons.push(
-      'built with -tags lambda.norpc: it cannot serve go1.x, so it must never be used to roll back to go1.x',
+      'built with -tags lambda.norpc: it cannot serve go1.x (deployed on go1.x, every invocation fails), so it must never be used to roll back to go1.x',
     );
   } else if (facts.rpc && facts.runtimeApi) {
     reasons.push(

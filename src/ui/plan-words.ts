@@ -46,6 +46,10 @@ export function riskText(r: Risk, surface: Surface): string {
       return 'uses cgo: check the glibc it needs against the target runtime';
     case 'stays-x86':
       return `stays on x86_64: ${sourceText(r.because, surface)}, so it cannot be rebuilt for arm64`;
+    case 'request-id-empty':
+      return `aws-lambda-go ${r.version} leaves lambdacontext.AwsRequestID empty on provided.* (fixed in ${r.fixedIn}): after the migration, code that logs or returns the request id gets ""; upgrade aws-lambda-go in the source to ${r.fixedIn} or later`;
+    case 'fails-on-go1x':
+      return 'built with -tags lambda.norpc, the deployed binary cannot run on go1.x: every invocation fails today, and the migration fixes it (no bridge is needed)';
     case 'no-bridge':
       return 'no bridge is possible: between the configuration switch and the code update, invocations fail';
     case 'interrupted':

@@ -6,12 +6,21 @@ const runtimeApi = {
   verdict: 'repackage-ok' as const,
   arch: 'x86_64' as const,
   runtimeApi: true,
+  rpc: true,
+  reasons: [],
+};
+/** Built with -tags lambda.norpc: Runtime API only. */
+const norpc = {
+  ...{ verdict: 'repackage-ok' as const, arch: 'x86_64' as const },
+  runtimeApi: true,
+  rpc: false,
   reasons: [],
 };
 const rpcOnly = {
   verdict: 'rebuild-required' as const,
   arch: 'x86_64' as const,
   runtimeApi: false,
+  rpc: true,
   reasons: ['aws-lambda-go v1.13.3 predates v1.18.0'],
 };
 const found = { status: 'found' as const, candidates: [] };
@@ -85,6 +94,16 @@ describe('chooseStrategy', () => {
         strategy: 'blocked',
       },
     );
+  });
+
+  it('a lambda.norpc binary on go1.x gets no bridge: a link to it would not run on go1.x either', () => {
+    expect(chooseStrategy(facts({ report: norpc }), auto)).toEqual({ strategy: 'rebuild', bridge: 'none' });
+    expect(
+      chooseStrategy(facts({ report: norpc, source: none }), { strategy: 'auto', arch: 'x86_64' }),
+    ).toEqual({
+      strategy: 'repackage',
+      bridge: 'none',
+    });
   });
 
   it('the CLI and the wizard each put a block into their own words', () => {

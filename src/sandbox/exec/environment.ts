@@ -1,11 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { access, constants, stat } from 'node:fs/promises';
+import { access, constants, readFile, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Architecture } from '../../lambda/lifecycle.js';
 import { executableKind, hostArchitecture } from '../../golang/elf-machine.js';
+import { compareVersions, readElf } from '../../golang/elf.js';
 import { GoRpcClient } from '../go1x/rpc-client.js';
 import { emulatorFor, type Emulator } from './emulation.js';
 import { peakRssKb, treeRssKb } from './process-memory.js';
@@ -28,6 +29,30 @@ export interface EnvironmentSpec {
   readonly architecture: Architecture;
   /** The unpacked deployment package (Lambda's /var/task). */
   readonly taskRoot: string;
+  /** The glibc of the runtime's Amazon Linux (go1.x 2.17, provided.al2 2.26, provided.al2023 2.34), if known. */
+  readonly glibc?: string;
+}
+
+/** The newest GLIBC_x.y a dynamically linked ELF file needs, by path (task roots are named by content). */
+const glibcNeeded = new Map<string, Promise<string | undefined>>();
+
+async function neededGlibc(file: string): Promise<string | undefined> {
+  let found = glibcNeeded.get(file);
+  if (!found) {
+    found = readFile(file).then(
+      (buf) => {
+        try {
+          const elf = readElf(buf);
+          return elf.linkage === 'dynamic' ? elf.glibc : undefined;
+        } catch {
+          return undefined;
+        }
+      },
+      () => undefined,
+    );
+    glibcNeeded.set(file, found);
+  }
+  return found;
 }
 
 /** One event to run. */
@@ -61,6 +86,8 @@ interface Failure {
   readonly errorMessage: string;
   /** Extra log line after the message, as Lambda prints it (e.g. the error type). */
   readonly logSuffix?: string;
+  /** A line the process would have printed before failing (the dynamic loader's refusal). */
+  readonly logPrefix?: string;
   /** The invocation ran at least this long (a timeout ran the whole timeout, whatever the timer's jitter). */
   readonly minDurationMs?: number;
 }
@@ -155,6 +182,7 @@ export class ExecutionEnvironment {
         failure = result.failure;
       }
       const durationMs = Math.max(performance.now() - t1, failure.minDurationMs ?? 0);
+      if (failure.logPrefix) this.sink.push(failure.logPrefix);
       this.sink.push(
         `RequestId: ${input.requestId} Error: ${failure.errorMessage.replace(/^RequestId: \S+ Error: /, '')}`,
       );
@@ -245,6 +273,16 @@ export class ExecutionEnvironment {
       if (emulator instanceof Error)
         return { errorType: 'Sandbox.EmulatorMissing', errorMessage: emulator.message };
       this.emulator = emulator;
+      const needs = this.spec.glibc ? await neededGlibc(file) : undefined;
+      if (needs && compareVersions(needs, this.spec.glibc!) > 0) {
+        // The dynamic loader refuses it before main: on AWS the process exits 1 with this line in the log.
+        return {
+          errorType: 'Runtime.ExitError',
+          errorMessage: 'Runtime exited with error: exit status 1',
+          logPrefix: `${shown}: /lib64/libc.so.6: version \`GLIBC_${needs}' not found (required by ${shown})`,
+          logSuffix: 'Runtime.ExitError',
+        };
+      }
     }
     return { file };
   }
@@ -465,6 +503,25 @@ export class ExecutionEnvironment {
     } catch {
       // already gone
     }
+  }
+
+  /**
+   * Whether an idle environment can take the next event: its process is alive and, on the Runtime API,
+   * has come back to `next`. A runtime that reported an error and exited (aws-lambda-go does after a
+   * panic) is not: Lambda resets such an environment, and the next event gets a new one, with an INIT.
+   * Waits at most `maxMs` for the runtime to come back or go away.
+   */
+  async reusable(maxMs = 2000): Promise<boolean> {
+    if (
+      this.state !== 'idle' ||
+      !this.child ||
+      this.child.exitCode !== null ||
+      this.child.signalCode !== null
+    )
+      return false;
+    if (!this.api) return true;
+    const limit = sleep(maxMs, undefined, { ref: false }).then(() => false);
+    return Promise.race([this.api.parked().then(() => true), this.exited!.then(() => false), limit]);
   }
 
   /** Ends the environment: kills the process, closes the Runtime API. */

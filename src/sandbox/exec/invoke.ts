@@ -98,6 +98,7 @@ export function invokeRoute(
       timeout: config.timeout,
       environment: config.environment ?? {},
       architecture: config.architectures[0]!,
+      ...(ctx.lifecycle.get(config.runtime)?.glibc && { glibc: ctx.lifecycle.get(config.runtime)!.glibc! }),
       codeHex: hexOf(config.code.sha256),
       codeFile: ctx.store.codeFile(config.code.sha256),
     };

@@ -52,11 +52,19 @@ export class EnvironmentPool {
       slot = { revision, all: new Set(), idle: [], timers: new Map() };
       this.slots.set(key, slot);
     }
-    let env = slot.idle.pop();
-    if (env) {
-      clearTimeout(slot.timers.get(env));
-      slot.timers.delete(env);
-    } else {
+    let env: ExecutionEnvironment | undefined;
+    // An idle environment whose runtime has exited is dropped, never handed an event.
+    for (let idle = slot.idle.pop(); idle; idle = slot.idle.pop()) {
+      clearTimeout(slot.timers.get(idle));
+      slot.timers.delete(idle);
+      if (await idle.reusable()) {
+        env = idle;
+        break;
+      }
+      idle.dispose();
+      slot.all.delete(idle);
+    }
+    if (!env) {
       if (slot.all.size >= this.options.maxPerVersion) throw tooManyRequests(1);
       const taskRoot = await unpackTaskRoot(
         await readFile(spec.codeFile),

@@ -45,6 +45,7 @@ function reply(res: ServerResponse, status: number, body: unknown): void {
  */
 export class RuntimeApiServer {
   private waiting: ServerResponse | undefined;
+  private parkedWaiters: (() => void)[] = [];
   private queued: RuntimeInvocation | undefined;
   private current: { id: string; resolve: (r: RuntimeResult) => void } | undefined;
   private readyResolve!: () => void;
@@ -74,6 +75,12 @@ export class RuntimeApiServer {
   /** `host:port` for AWS_LAMBDA_RUNTIME_API. */
   get address(): string {
     return `127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** Resolves once the runtime is waiting on `next` for an event (at once when it already is). */
+  parked(): Promise<void> {
+    if (this.waiting) return Promise.resolve();
+    return new Promise((r) => this.parkedWaiters.push(r));
   }
 
   /** Hands `inv` to the runtime (now, or on its next `next`) and waits for its response or error. */
@@ -110,7 +117,10 @@ export class RuntimeApiServer {
         const inv = this.queued;
         this.queued = undefined;
         this.send(res, inv);
-      } else this.waiting = res;
+      } else {
+        this.waiting = res;
+        for (const w of this.parkedWaiters.splice(0)) w();
+      }
       return;
     }
     if (req.method === 'POST' && path === `${PREFIX}/init/error`) {

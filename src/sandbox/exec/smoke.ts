@@ -1,3 +1,4 @@
+import { bundledLifecycle } from '../../lambda/lifecycle.js';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -23,6 +24,9 @@ export interface SmokeTestInput {
   readonly region?: string;
 }
 
+/** The glibc of a runtime's Amazon Linux, from the bundled lifecycle table. */
+const glibcOf = (runtime: string) => bundledLifecycle().get(runtime)?.glibc;
+
 /** The outcome, with the response parsed when it is JSON. */
 export interface SmokeTestResult extends InvocationOutcome {
   readonly response: unknown;
@@ -43,6 +47,9 @@ export async function smokeTest(input: SmokeTestInput): Promise<SmokeTestResult>
     functionName: input.functionName ?? 'smoke-test',
     version: '$LATEST',
     runtime: input.runtime ?? 'provided.al2023',
+    ...(glibcOf(input.runtime ?? 'provided.al2023') && {
+      glibc: glibcOf(input.runtime ?? 'provided.al2023')!,
+    }),
     handler: input.handler ?? 'bootstrap',
     memorySize: input.memorySize ?? 128,
     timeout: input.timeout ?? 10,

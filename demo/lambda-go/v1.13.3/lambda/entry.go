@@ -7,29 +7,14 @@ import (
 	"os"
 )
 
-type startFunction struct {
-	env string
-	f   func(envValue string, handler Handler) error
-}
-
-var (
-	startFunctions = []*startFunction{{env: "_LAMBDA_SERVER_PORT", f: startFunctionRPC}}
-	logFatalf      = log.Fatalf
-)
-
 // Start runs handler, a func([ctx], [TIn]) ([TOut], [error]), until the process is stopped.
 func Start(handler interface{}) { StartHandler(NewHandler(handler)) }
 
-// StartHandler runs a Handler.
+// StartHandler serves handler over net/rpc on localhost:$_LAMBDA_SERVER_PORT, as the real v1.13.3 does.
+// With the variable unset (any runtime but go1.x) it listens on a port of the kernel's choosing and waits
+// there for ever: it neither exits nor says anything, so on provided.* the function never asks for an
+// event and Lambda ends the init phase at its timeout.
 func StartHandler(handler Handler) {
-	var keys []string
-	for _, start := range startFunctions {
-		config := os.Getenv(start.env)
-		if config != "" {
-			err := start.f(config, handler)
-			logFatalf("%v", err)
-		}
-		keys = append(keys, start.env)
-	}
-	logFatalf("expected AWS Lambda environment variables %s are not defined", keys)
+	err := startFunctionRPC(os.Getenv("_LAMBDA_SERVER_PORT"), handler)
+	log.Fatal(err)
 }

@@ -84,6 +84,19 @@ func lambdaErrorResponse(err error) *messages.InvokeResponse_Error {
 	return &messages.InvokeResponse_Error{Message: err.Error(), Type: errorTypeName(err)}
 }
 
+// lambdaPanicResponse reports a panic as the real library does: the panic value's type names the error
+// (a panic("...") is of type "string").
 func lambdaPanicResponse(p interface{}) *messages.InvokeResponse_Error {
-	return &messages.InvokeResponse_Error{Message: fmt.Sprintf("%v", p), Type: "Runtime.Panic", ShouldExit: true}
+	if ive, ok := p.(messages.InvokeResponse_Error); ok {
+		return &ive
+	}
+	t := reflect.TypeOf(p)
+	name := ""
+	if t != nil {
+		if t.Kind() == reflect.Ptr {
+			t = t.Elem()
+		}
+		name = t.Name()
+	}
+	return &messages.InvokeResponse_Error{Message: fmt.Sprintf("%v", p), Type: name, ShouldExit: true}
 }
