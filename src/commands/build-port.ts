@@ -1,4 +1,6 @@
-import { resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
+import type { Architecture } from '../lambda/lifecycle.js';
+import { upgradeLambdaLibrary } from '../golang/upgrade.js';
 import type { BuildPort } from '../core/ports.js';
 import { findGo } from '../golang/go-toolchain.js';
 import { rebuildBootstrap } from '../golang/rebuild.js';
@@ -20,6 +22,7 @@ export function createBuildPort(
       return {
         status: m.status,
         ...(m.dir && { dir: m.dir }),
+        ...(m.module && { moduleDir: m.module.dir }),
         ...(m.module?.goVersion && { moduleGoVersion: m.module.goVersion }),
         candidates: m.candidates,
       };
@@ -32,6 +35,30 @@ export function createBuildPort(
         },
       );
       return r.binary;
+    },
+    async rebuildUpgraded(source, architectures, tags, version) {
+      const upgraded = await upgradeLambdaLibrary(source.moduleDir!, version);
+      try {
+        const packageDir = join(upgraded.dir, relative(source.moduleDir!, source.dir!));
+        const binaries: Partial<Record<Architecture, Buffer>> = {};
+        for (const architecture of architectures) {
+          const r = await rebuildBootstrap(
+            {
+              packageDir,
+              architecture,
+              tags,
+              ...(source.moduleGoVersion && { moduleGoVersion: source.moduleGoVersion }),
+            },
+            (e) => {
+              if (e.type === 'compiler-output') onOutput(e.line);
+            },
+          );
+          binaries[architecture] = r.binary;
+        }
+        return { binaries, version: upgraded.version, patch: upgraded.patch, patchRoot: upgraded.patchRoot };
+      } finally {
+        await upgraded.dispose();
+      }
     },
     async smokeTest(zip, runtime, handler, architecture, event) {
       const r = await smokeTest({ zip, runtime, handler, architecture, event, timeout: 30 });

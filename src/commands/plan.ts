@@ -37,6 +37,13 @@ export const PLAN_OPTIONS = [
     value: 'S',
     description: 'auto (default: rebuild when the source is found, else repackage), rebuild or repackage',
   },
+  {
+    name: 'lambda-lib-version',
+    type: 'string',
+    value: 'V',
+    description:
+      'aws-lambda-go for rebuilds: latest (default: upgrade a library too old for provided.*), a release such as v1.54.0, or keep',
+  },
   { name: 'all', type: 'boolean', description: 'every candidate in the regions in scope' },
 ] as const;
 
@@ -59,6 +66,9 @@ export async function planOptionsFrom(ctx: CommandContext): Promise<PlanOptions 
   if (!['auto', 'rebuild', 'repackage'].includes(strategy))
     throw new UsageError(`--strategy is auto, rebuild or repackage, not '${strategy}'.`);
   const verifyEvent = await readVerifyEvent(ctx);
+  const lib = ctx.values['lambda-lib-version'] as string | undefined;
+  if (lib !== undefined && !/^(latest|keep|v\d+\.\d+\.\d+\S*)$/.test(lib))
+    throw new UsageError(`--lambda-lib-version is latest, keep or a release such as v1.54.0, not '${lib}'.`);
   return {
     target,
     arch,
@@ -66,6 +76,7 @@ export async function planOptionsFrom(ctx: CommandContext): Promise<PlanOptions 
     today: isoDay(),
     sources: (ctx.values.source as string[] | undefined) ?? [],
     ...(verifyEvent !== undefined && { verifyEvent }),
+    ...(lib !== undefined && { lambdaLibVersion: lib }),
   };
 }
 
@@ -125,8 +136,12 @@ export const planCommand: Command = {
     const plan = await makePlan(ctx);
     const out = ctx.values.out as string | undefined;
     if (out) {
-      await savePlan(plan, out, CLI_WORDS);
+      const patches = await savePlan(plan, out, CLI_WORDS);
       ctx.stderr.write(`plan saved to ${out} (artifacts in ${out}.artifacts/)\n`);
+      for (const p of patches)
+        ctx.stderr.write(
+          `${p.function}: the rebuild upgraded aws-lambda-go; commit the same change: (cd ${p.root} && git apply ${p.file})\n`,
+        );
     }
     if (ctx.globals.json) ctx.stdout.write(JSON.stringify(planDocument(plan, CLI_WORDS), null, 2) + '\n');
     else if (ctx.values.markdown) ctx.stdout.write(renderMarkdown(plan) + '\n');

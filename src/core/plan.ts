@@ -39,6 +39,20 @@ export interface PlanOptions {
   readonly verifyEvent?: unknown;
   /** The date the lifecycle is judged on. */
   readonly today: string;
+  /**
+   * aws-lambda-go for rebuilds: `latest` (the default) upgrades a library too old for provided.* or that
+   * loses the request id; a release (`v1.54.0`) upgrades to it whatever the library; `keep` never upgrades.
+   */
+  readonly lambdaLibVersion?: string;
+}
+
+/** aws-lambda-go moved to another version for a rebuild, and the go.mod/go.sum change that does it. */
+export interface LibraryUpgrade {
+  readonly from: string;
+  readonly to: string;
+  /** A unified diff for `git apply`, run in `patchRoot` (the top of the user's repository). */
+  readonly patch: string;
+  readonly patchRoot: string;
 }
 
 export type { Block, Finding, Risk, RiskLevel, SourceProblem } from './findings.js';
@@ -82,6 +96,8 @@ export interface FunctionPlan {
   > | null;
   readonly smoke: SmokeOutcome | null;
   readonly artifacts: { final?: Artifact; bridge?: Artifact };
+  /** Set when the rebuild upgraded aws-lambda-go: the change to commit to the source. */
+  readonly libraryUpgrade?: LibraryUpgrade;
   /** The interrupted migration this plan finishes (from its journal), instead of a new one. */
   readonly resumes?: string;
 }
@@ -148,6 +164,8 @@ export type StrategyChoice =
       readonly strategy: 'rebuild';
       /** go1.x only: the bridge that runs on both runtimes (an x86_64 rebuild when the binary is RPC-only). */
       readonly bridge: 'symlink' | 'x86-rebuild' | 'none';
+      /** Build from a copy of the source with aws-lambda-go at this version (`latest` or a release). */
+      readonly upgradeTo?: string;
     }
   | {
       readonly strategy: 'repackage';
@@ -160,9 +178,23 @@ export type StrategyChoice =
 /** The facts chooseStrategy decides on. */
 export interface StrategyFacts {
   readonly runtime: string;
-  readonly report: Pick<BinaryReport, 'verdict' | 'arch' | 'runtimeApi' | 'rpc' | 'reasons'>;
-  readonly source: Pick<SourceLocation, 'status' | 'candidates'> | undefined;
+  readonly report: Pick<BinaryReport, 'verdict' | 'arch' | 'runtimeApi' | 'rpc' | 'reasons'> &
+    Partial<Pick<BinaryReport, 'lambdaLibrary'>>;
+  readonly source:
+    (Pick<SourceLocation, 'status' | 'candidates'> & Partial<Pick<SourceLocation, 'moduleDir'>>) | undefined;
   readonly goAvailable: boolean;
+}
+
+/**
+ * The aws-lambda-go version a rebuild moves to, if any: the one asked for, or with `latest` (the default)
+ * the newest when the deployed library cannot run on provided.* or leaves the request id empty there.
+ */
+function libraryUpgradeTo(f: StrategyFacts, asked: string | undefined): string | undefined {
+  const lib = f.report.lambdaLibrary;
+  if (!lib || asked === 'keep' || !f.source?.moduleDir) return undefined;
+  if (asked && asked !== 'latest') return asked === lib.version ? undefined : asked;
+  const range = libraryRange(lib.version);
+  return !range.runtimeApi || range.emptyRequestId ? 'latest' : undefined;
 }
 
 /** What stops a rebuild from the source, when something does. */
@@ -179,7 +211,7 @@ function sourceProblem(f: StrategyFacts): SourceProblem {
  */
 export function chooseStrategy(
   f: StrategyFacts,
-  options: Pick<PlanOptions, 'strategy' | 'arch'>,
+  options: Pick<PlanOptions, 'strategy' | 'arch' | 'lambdaLibVersion'>,
 ): StrategyChoice {
   const fromGo1x = f.runtime === 'go1.x';
   const { source, report } = f;
@@ -187,7 +219,8 @@ export function chooseStrategy(
   const servesGo1x = report.rpc !== false;
   if (source?.status === 'found' && f.goAvailable && options.strategy !== 'repackage') {
     const bridge = !fromGo1x || !servesGo1x ? 'none' : report.runtimeApi ? 'symlink' : 'x86-rebuild';
-    return { strategy: 'rebuild', bridge };
+    const upgradeTo = libraryUpgradeTo(f, options.lambdaLibVersion);
+    return { strategy: 'rebuild', bridge, ...(upgradeTo && { upgradeTo }) };
   }
   if (options.strategy !== 'rebuild' && report.verdict === 'repackage-ok' && report.arch === 'x86_64') {
     const bridge = fromGo1x && report.runtimeApi && servesGo1x ? 'symlink' : 'none';
@@ -254,7 +287,12 @@ async function buildArtifacts(
   build: BuildPort,
   options: PlanOptions,
   progress: (message: string) => void,
-): Promise<{ finalZip: Buffer; finalArch: Architecture; bridge: Buffer | undefined }> {
+): Promise<{
+  finalZip: Buffer;
+  finalArch: Architecture;
+  bridge: Buffer | undefined;
+  upgrade?: LibraryUpgrade;
+}> {
   const keepHandler = f.config.runtime === 'go1.x' ? f.handlerName : undefined;
   let bridge: Buffer | undefined;
   if (choice.bridge === 'symlink') bridge = await bridgeZip(f.deployment, f.handlerName);
@@ -263,17 +301,40 @@ async function buildArtifacts(
   const dir = f.source!.dir!;
   progress(`rebuilding from ${dir} for ${options.arch}`);
   const tags = f.report.tags.filter((t) => t !== 'lambda.norpc');
-  const built = await build.rebuild(dir, options.arch, tags, f.source!.moduleGoVersion);
+  let upgrade: LibraryUpgrade | undefined;
+  let built: Buffer;
+  let x86: Buffer | undefined;
+  if (choice.upgradeTo) {
+    progress(`upgrading aws-lambda-go to ${choice.upgradeTo} in a copy of ${f.source!.moduleDir}`);
+    const archs: Architecture[] =
+      choice.bridge === 'x86-rebuild' && options.arch !== 'x86_64'
+        ? [options.arch, 'x86_64']
+        : [options.arch];
+    const u = await build.rebuildUpgraded(f.source!, archs, tags, choice.upgradeTo);
+    built = u.binaries[options.arch]!;
+    x86 = u.binaries.x86_64;
+    upgrade = {
+      from: f.report.lambdaLibrary!.version,
+      to: u.version,
+      patch: u.patch,
+      patchRoot: u.patchRoot,
+    };
+  } else built = await build.rebuild(dir, options.arch, tags, f.source!.moduleGoVersion);
   if (choice.bridge === 'x86-rebuild') {
     // The deployed binary cannot answer on provided.*: bridge with an x86_64 rebuild next to the old handler.
-    const x86 =
+    x86 ??=
       options.arch === 'x86_64' ? built : await build.rebuild(dir, 'x86_64', tags, f.source!.moduleGoVersion);
     bridge = await writeZip([
       ...(await keptEntries(f.deployment, new Set(['bootstrap']))),
       { name: 'bootstrap', data: x86, mode: 0o755 },
     ]);
   }
-  return { finalZip: await bootstrapZip(f.deployment, built, keepHandler), finalArch: options.arch, bridge };
+  return {
+    finalZip: await bootstrapZip(f.deployment, built, keepHandler),
+    finalArch: options.arch,
+    bridge,
+    ...(upgrade && { upgrade }),
+  };
 }
 
 /** The steps apply will take, in words. */
@@ -381,15 +442,17 @@ export async function planFunction(
   if (failsToday) risks.push({ level: 'warning', code: 'fails-on-go1x' });
   else if (c.runtime === 'go1.x' && choice.bridge === 'none')
     risks.push({ level: 'danger', code: 'no-bridge' });
-  const lib = report.lambdaLibrary;
-  if (lib && report.runtimeApi && libraryRange(lib.version).emptyRequestId)
-    risks.push({
-      level: 'warning',
-      code: 'request-id-empty',
-      version: lib.version,
-      fixedIn: REQUEST_ID_SINCE,
-    });
-  const { finalZip, finalArch, bridge } = await buildArtifacts(choice, facts, build, options, progress);
+  const { finalZip, finalArch, bridge, upgrade } = await buildArtifacts(
+    choice,
+    facts,
+    build,
+    options,
+    progress,
+  );
+  // The library the new code has: the deployed one, unless the rebuild upgraded it.
+  const library = upgrade?.to ?? report.lambdaLibrary?.version;
+  if (library && libraryRange(library).runtimeApi && libraryRange(library).emptyRequestId)
+    risks.push({ level: 'warning', code: 'request-id-empty', version: library, fixedIn: REQUEST_ID_SINCE });
 
   progress('smoke-testing the new package locally');
   const smoke = await build.smokeTest(
@@ -417,6 +480,7 @@ export async function planFunction(
     binary: summary,
     smoke,
     artifacts: { final, ...(bridge && { bridge: artifact(bridge, 'x86_64') }) },
+    ...(upgrade && { libraryUpgrade: upgrade }),
   };
 }
 

@@ -136,8 +136,20 @@ export interface LambdaPort {
 export interface SourceLocation {
   readonly status: 'found' | 'ambiguous' | 'not-found';
   readonly dir?: string;
+  /** The folder of the module (its go.mod) holding `dir`. */
+  readonly moduleDir?: string;
   readonly moduleGoVersion?: string;
   readonly candidates: readonly string[];
+}
+
+/** Builds made from a copy of the source with aws-lambda-go upgraded, and the go.mod/go.sum change. */
+export interface UpgradedBuild {
+  readonly binaries: Readonly<Partial<Record<Architecture, Buffer>>>;
+  /** The aws-lambda-go version the copy now requires. */
+  readonly version: string;
+  /** go.mod and go.sum as a unified diff that `git apply` takes in `patchRoot`. */
+  readonly patch: string;
+  readonly patchRoot: string;
 }
 
 /** A local run of an artifact before it is uploaded. */
@@ -165,6 +177,17 @@ export interface BuildPort {
     tags: readonly string[],
     moduleGoVersion?: string,
   ): Promise<Buffer>;
+  /**
+   * Upgrades aws-lambda-go to `version` (a release, or `latest`) in a copy of the source's module, with the
+   * user's Go environment, and builds a `bootstrap` for each architecture from the copy. The user's tree
+   * is never changed.
+   */
+  rebuildUpgraded(
+    source: SourceLocation,
+    architectures: readonly Architecture[],
+    tags: readonly string[],
+    version: string,
+  ): Promise<UpgradedBuild>;
   /** Runs a zip once, locally, with `event`. */
   smokeTest(
     zip: Buffer,

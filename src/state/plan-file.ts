@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Artifact, Block, FunctionPlan, Plan, Risk } from '../core/plan.js';
 import { UserError } from '../errors.js';
 
@@ -42,7 +42,11 @@ export function planDocument(plan: Plan, words: PlanWords, files?: Map<Artifact,
 }
 
 /** Saves the plan to `file` and its artifacts to `file.artifacts/`. */
-export async function savePlan(plan: Plan, file: string, words: PlanWords): Promise<void> {
+export async function savePlan(
+  plan: Plan,
+  file: string,
+  words: PlanWords,
+): Promise<{ function: string; file: string; root: string }[]> {
   const dir = `${file}.artifacts`;
   await mkdir(dir, { recursive: true });
   const files = new Map<Artifact, string>();
@@ -57,6 +61,19 @@ export async function savePlan(plan: Plan, file: string, words: PlanWords): Prom
     }
   }
   await writeFile(file, JSON.stringify(planDocument(plan, words, files), null, 2) + '\n');
+  // Each aws-lambda-go upgrade's go.mod/go.sum change, as a file `git apply` takes.
+  const patches = [];
+  for (const f of plan.functions) {
+    if (!f.libraryUpgrade) continue;
+    const name = join(dir, `${f.region}-${f.functionName}.aws-lambda-go.patch`);
+    await writeFile(name, f.libraryUpgrade.patch);
+    patches.push({
+      function: `${f.region}/${f.functionName}`,
+      file: resolve(name),
+      root: f.libraryUpgrade.patchRoot,
+    });
+  }
+  return patches;
 }
 
 /** A saved risk without the words its document added. */

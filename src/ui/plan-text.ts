@@ -50,6 +50,17 @@ export function functionLines(f: FunctionPlan, surface: Surface): { text: string
       `    architectures:  ${arrow(f.from.architectures.join(','), f.to.architectures.join(','))}`,
       `    code size:      ${mb(f.from.codeSize)} -> ${mb(f.to.codeSize)}`,
     );
+    const u = f.libraryUpgrade;
+    if (u) {
+      lines.push(
+        `    aws-lambda-go:  ${u.from} -> ${u.to} (built from a copy of the source; your source is unchanged)`,
+        `    go.mod/go.sum:  commit the same change: in ${u.patchRoot}, git apply this patch${surface === 'cli' ? ' (plan --out saves it as a file)' : ''}`,
+        ...u.patch
+          .trimEnd()
+          .split('\n')
+          .map((l) => `      ${l}`),
+      );
+    }
     if (f.smoke) {
       lines.push(
         `    smoke test:     ${f.smoke.ok ? 'ok' : `function error ${f.smoke.errorType ?? ''}`} (${f.smoke.durationMs.toFixed(1)} ms, ${f.smoke.maxMemoryUsedMb} MB${f.smoke.emulatedBy ? `, emulated by ${f.smoke.emulatedBy}` : ''})`,
