@@ -165,4 +165,49 @@ describe('upgrade-rebuild of an aws-lambda-go v1.13.3 function', () => {
       'require github.com/aws/aws-lambda-go v1.54.0',
     );
   }, 600_000);
+
+  it('a v1.18.0 function with its source is planned with the upgrade, and keeps its request id', async () => {
+    const mod = join(repo, 'services', 'ids');
+    await mkdir(mod, { recursive: true });
+    await writeFile(
+      join(mod, 'go.mod'),
+      'module example.com/ids\n\ngo 1.19\n\nrequire github.com/aws/aws-lambda-go v1.18.0\n',
+    );
+    await copyFile(HANDLER, join(mod, 'main.go'));
+    const bin = join(work, 'ids');
+    await goBuild((await findGo())!, {
+      dir: mod,
+      output: bin,
+      goarch: 'amd64',
+      env: { ...goEnv, GOWORK: 'off' },
+    });
+    await importFunction(sb.url, {
+      FunctionName: 'ids',
+      Runtime: 'go1.x',
+      Handler: 'ids',
+      Role: ROLE,
+      Code: { ZipFile: await writeZip([{ name: 'ids', data: await readFile(bin), mode: 0o755 }]) },
+    });
+    const withSource = await cli(['plan', 'ids', '--source', mod, '--json']);
+    expect(withSource.code, withSource.stderr).toBe(0);
+    const f = (
+      JSON.parse(withSource.stdout) as {
+        functions: {
+          libraryUpgrade?: { from: string; to: string };
+          risks: { code: string }[];
+          smoke: { response: string };
+        }[];
+      }
+    ).functions[0]!;
+    expect(f.libraryUpgrade).toMatchObject({ from: 'v1.18.0', to: 'v1.54.0' });
+    expect(f.risks.map((r) => r.code)).not.toContain('request-id-empty');
+    expect(f.smoke.response).not.toMatch(/"requestId":""/);
+    // Kept as it is, it loses the request id, and the plan says so.
+    const kept = await cli(['plan', 'ids', '--source', mod, '--lambda-lib-version', 'keep', '--json']);
+    const k = (
+      JSON.parse(kept.stdout) as { functions: { risks: { code: string }[]; libraryUpgrade?: unknown }[] }
+    ).functions[0]!;
+    expect(k.libraryUpgrade).toBeUndefined();
+    expect(k.risks.map((r) => r.code)).toContain('request-id-empty');
+  }, 300_000);
 });
