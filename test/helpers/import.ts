@@ -1,4 +1,5 @@
 import type { CreateFunctionCommandInput } from '@aws-sdk/client-lambda';
+import { writeZip } from '../../src/archive/zip.js';
 
 /** An error the sandbox answered, with its wire fields. */
 export class WireError extends Error {
@@ -32,4 +33,27 @@ export async function importFunction(
   const doc = (await res.json()) as { message?: string };
   if (!res.ok) throw new WireError(res.status, res.headers.get('x-amzn-errortype') ?? '', doc.message ?? '');
   return doc;
+}
+
+/**
+ * Imports a function whose zip holds one executable: named `bootstrap` on provided.*, else the handler
+ * `handler` (go1.x).
+ */
+export async function importBinary(
+  url: string,
+  name: string,
+  binary: Buffer,
+  runtime: 'go1.x' | 'provided.al2' | 'provided.al2023',
+  extra: Partial<CreateFunctionCommandInput> = {},
+): Promise<unknown> {
+  const file = runtime === 'go1.x' ? 'handler' : 'bootstrap';
+  return importFunction(url, {
+    FunctionName: name,
+    Runtime: runtime,
+    Handler: file,
+    Role: 'arn:aws:iam::123456789012:role/lambda-role',
+    Timeout: 15,
+    Code: { ZipFile: await writeZip([{ name: file, data: binary, mode: 0o755 }]) },
+    ...extra,
+  });
 }

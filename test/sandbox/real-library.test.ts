@@ -3,7 +3,7 @@ import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { writeZip } from '../../src/archive/zip.js';
 import { bundledLifecycle } from '../../src/lambda/lifecycle.js';
 import { inspectBinary } from '../../src/golang/inspect-binary.js';
-import { importFunction } from '../helpers/import.js';
+import { importBinary, importFunction } from '../helpers/import.js';
 import { invoke } from '../helpers/invoke.js';
 import { buildWithRelease, type RealRelease } from '../helpers/real-lambda-go.js';
 import { lambdaClient, ROLE, withSandbox } from '../helpers/sandbox.js';
@@ -34,17 +34,8 @@ describe('functions built with the real aws-lambda-go releases', () => {
   }, 300_000);
   afterAll(() => stop());
 
-  const deploy = async (name: string, bin: string, runtime: 'go1.x' | 'provided.al2023') => {
-    const file = runtime === 'go1.x' ? 'handler' : 'bootstrap';
-    await importFunction(url, {
-      FunctionName: name,
-      Runtime: runtime,
-      Handler: file,
-      Role: ROLE,
-      Timeout: 15,
-      Code: { ZipFile: await writeZip([{ name: file, data: bins.get(bin)!, mode: 0o755 }]) },
-    });
-  };
+  const deploy = (name: string, bin: string, runtime: 'go1.x' | 'provided.al2023') =>
+    importBinary(url, name, bins.get(bin)!, runtime);
 
   it('v1.13.3 answers on go1.x, with the request id', async () => {
     await deploy('old-go1x', 'v1.13.3', 'go1.x');

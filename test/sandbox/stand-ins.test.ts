@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
-import { writeZip } from '../../src/archive/zip.js';
-import { importFunction } from '../helpers/import.js';
+import { importBinary } from '../helpers/import.js';
 import { invoke } from '../helpers/invoke.js';
 import {
   buildWithRelease,
@@ -9,7 +8,7 @@ import {
   type RealRelease,
   type StandIn,
 } from '../helpers/real-lambda-go.js';
-import { lambdaClient, ROLE, withSandbox } from '../helpers/sandbox.js';
+import { lambdaClient, withSandbox } from '../helpers/sandbox.js';
 
 /**
  * The demo's stand-ins for aws-lambda-go (demo/lambda-go) are right only where they behave like the release
@@ -39,15 +38,7 @@ describe('the stand-ins behave like the releases they stand for', () => {
   /** What a function does on `runtime`: its answer, its request id, a panic and the invocation after it. */
   async function behaviour(bin: Buffer, runtime: 'go1.x' | 'provided.al2023') {
     const name = `fn-${n++}`;
-    const file = runtime === 'go1.x' ? 'handler' : 'bootstrap';
-    await importFunction(url, {
-      FunctionName: name,
-      Runtime: runtime,
-      Handler: file,
-      Role: ROLE,
-      Timeout: 15,
-      Code: { ZipFile: await writeZip([{ name: file, data: bin, mode: 0o755 }]) },
-    });
+    await importBinary(url, name, bin, runtime);
     const first = await invoke(client, { FunctionName: name, event: { name: 'a' } });
     if (first.functionError) return { first: first.body.errorType, message: first.body.errorMessage };
     const failed = await invoke(client, { FunctionName: name, event: { fail: true } });
