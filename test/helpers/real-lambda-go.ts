@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findGo, goBuild } from '../../src/golang/go-toolchain.js';
 
@@ -22,12 +22,16 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SOURCE = fileURLToPath(new URL('../fixtures/real-lambda-go/main.go', import.meta.url));
 
 /**
- * Where a release's source tree is on this machine (`../shared/go/aws-lambda-go/V` from the project's root),
- * or undefined: then Go fetches the same version through the user's module proxy.
+ * Where a release's source tree is on this machine: `shared/go/aws-lambda-go/V` next to the project (its
+ * `../shared/go`) or next to one of its parent folders; undefined when there is none, and then Go fetches the
+ * same version through the user's module proxy.
  */
 export function releaseDir(version: RealRelease): string | undefined {
-  const dir = join(ROOT, '..', 'shared', 'go', 'aws-lambda-go', version);
-  return existsSync(join(dir, 'go.mod')) ? dir : undefined;
+  for (let dir = ROOT; ; dir = dirname(dir)) {
+    const tree = join(dir, '..', 'shared', 'go', 'aws-lambda-go', version);
+    if (existsSync(join(tree, 'go.mod'))) return resolve(tree);
+    if (dirname(dir) === dir) return undefined;
+  }
 }
 
 /** A module that requires `version`, replaced by the local tree `dir` when there is one. */
