@@ -13,6 +13,7 @@ command -v readelf >/dev/null 2>&1 || need+=(binutils)
 command -v aws >/dev/null 2>&1 || need+=(awscli)
 command -v script >/dev/null 2>&1 || need+=(bsdutils) # a pseudo-terminal for the wizard's tests
 command -v gcc >/dev/null 2>&1 || need+=(gcc) # cgo test fixtures
+python3 -c 'import botocore' >/dev/null 2>&1 || need+=(python3-botocore) # the official API models, for the conformance test
 
 if [ ${#need[@]} -gt 0 ]; then
   if ! command -v apt-get >/dev/null 2>&1; then

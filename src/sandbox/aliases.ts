@@ -119,9 +119,10 @@ export async function updateAlias(ctx: SandboxContext, req: ApiRequest): Promise
 
 /** DeleteAlias. */
 export async function deleteAlias(ctx: SandboxContext, req: ApiRequest): Promise<ApiResponse> {
-  const record = requireFunction(ctx, req.region, parseFunctionName(req.params.name!).name);
+  // Deleting what is not there succeeds (the model lists no ResourceNotFoundException for DeleteAlias).
+  const record = ctx.store.get(req.region, parseFunctionName(req.params.name!).name);
   const name = req.params.alias!;
-  if (record.aliases.some((a) => a.name === name)) {
+  if (record?.aliases.some((a) => a.name === name)) {
     await ctx.store.save({ ...record, aliases: record.aliases.filter((a) => a.name !== name) });
   }
   return { status: 204 };

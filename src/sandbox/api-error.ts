@@ -11,11 +11,15 @@ export class LambdaApiError extends Error {
     this.name = type;
   }
 
-  /** The JSON body Lambda sends with this error. */
+  /** The JSON body Lambda sends with this error (the message's key is the one its model shape names). */
   body(): Record<string, unknown> {
-    return { Type: this.status >= 500 ? 'Service' : 'User', message: this.message, ...this.extraBody };
+    const key = CAPITAL_MESSAGE.has(this.type) ? 'Message' : 'message';
+    return { Type: this.status >= 500 ? 'Service' : 'User', [key]: this.message, ...this.extraBody };
   }
 }
+
+/** Errors whose model shape spells the member `Message` (the others, and ValidationException, `message`). */
+const CAPITAL_MESSAGE = new Set(['ResourceNotFoundException', 'ServiceException', 'ResourceInUseException']);
 
 export const notFound = (message: string) => new LambdaApiError(404, 'ResourceNotFoundException', message);
 export const invalidParameter = (message: string) =>
@@ -36,7 +40,7 @@ export const tooManyRequests = (retryAfterSeconds: number) =>
     429,
     'TooManyRequestsException',
     'Rate exceeded',
-    { Reason: 'CallerRateLimitExceeded', retryAfterSeconds: String(retryAfterSeconds) },
+    { Reason: 'CallerRateLimitExceeded' },
     { 'Retry-After': String(retryAfterSeconds) },
   );
 

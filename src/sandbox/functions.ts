@@ -172,7 +172,7 @@ export function listFunctions(ctx: SandboxContext, req: ApiRequest): ApiResponse
       const k = key(record.name, v);
       if (after !== undefined && k <= after) continue;
       if (out.length === limit) break outer;
-      out.push(renderConfig(ctx, record, v, all));
+      out.push(renderConfig(ctx, record, v, all, true));
       last = k;
     }
   }

@@ -94,7 +94,9 @@ export function answerQuery(form: URLSearchParams, accountId: string, options: I
         (resources.length > 0 ? resources : ['*']).map(
           (r) =>
             `<member><EvalActionName>${escapeXml(a)}</EvalActionName><EvalResourceName>${escapeXml(r)}</EvalResourceName>` +
-            `<EvalDecision>${isDenied(options, a, r) ? 'implicitDeny' : 'allowed'}</EvalDecision></member>`,
+            `<EvalDecision>${isDenied(options, a, r) ? 'implicitDeny' : 'allowed'}</EvalDecision>` +
+            // Always present, empty when empty, as IAM sends them.
+            `<MatchedStatements/><MissingContextValues/></member>`,
         ),
       );
       return {

@@ -1,12 +1,14 @@
 import type { SandboxContext } from './context.js';
 import type { AliasRecord, FunctionConfig, FunctionRecord } from './model.js';
+import { createHash } from 'node:crypto';
 import { functionArn } from './arn.js';
 
 interface Status {
   State: string;
   StateReason?: string;
   StateReasonCode?: string;
-  LastUpdateStatus: string;
+  /** Set once creation has completed. */
+  LastUpdateStatus?: string;
   LastUpdateStatusReason?: string;
   LastUpdateStatusReasonCode?: string;
 }
@@ -18,15 +20,13 @@ export function latestStatus(record: FunctionRecord, now: number): Status {
       State: 'Pending',
       StateReason: 'The function is being created.',
       StateReasonCode: 'Creating',
-      LastUpdateStatus: 'InProgress',
-      LastUpdateStatusReason: 'The function is being created.',
-      LastUpdateStatusReasonCode: 'Creating',
     };
   }
   if (now < record.updateReadyAt) {
     return {
       State: 'Active',
       LastUpdateStatus: 'InProgress',
+      // What Lambda sends during an update, although the model's enum lacks `Creating`.
       LastUpdateStatusReason: 'The function is being created.',
       LastUpdateStatusReasonCode: 'Creating',
     };
@@ -34,12 +34,21 @@ export function latestStatus(record: FunctionRecord, now: number): Status {
   return { State: 'Active', LastUpdateStatus: 'Successful' };
 }
 
-/** A FunctionConfiguration document as Lambda returns it. */
+/** The ARN of a runtime's version, as RuntimeVersionConfig and the INIT_START line show it. */
+export function runtimeVersionArn(region: string, runtime: string): string {
+  return `arn:aws:lambda:${region}::runtime:${createHash('sha256').update(runtime).digest('hex')}`;
+}
+
+/**
+ * A FunctionConfiguration document as Lambda returns it. In a `listing` (ListFunctions) the state, the
+ * last update's status and RuntimeVersionConfig are left out, as Lambda leaves them out.
+ */
 export function renderConfig(
   ctx: SandboxContext,
   record: FunctionRecord,
   version: string,
   qualifiedArn: boolean,
+  listing = false,
 ): Record<string, unknown> {
   const published = version === '$LATEST' ? undefined : record.versions.find((v) => v.version === version);
   const config: FunctionConfig = published ? published.config : record.latest;
@@ -50,7 +59,6 @@ export function renderConfig(
           State: 'Pending',
           StateReason: 'The function is being created.',
           StateReasonCode: 'Creating',
-          LastUpdateStatus: 'InProgress',
         }
       : { State: 'Active', LastUpdateStatus: 'Successful' }
     : latestStatus(record, now);
@@ -76,7 +84,11 @@ export function renderConfig(
     ...(config.environment && { Environment: { Variables: config.environment } }),
     TracingConfig: { Mode: 'PassThrough' },
     RevisionId: config.revisionId,
-    ...status,
+    ...(!listing && status),
+    ...(!listing &&
+      config.runtime !== undefined && {
+        RuntimeVersionConfig: { RuntimeVersionArn: runtimeVersionArn(record.region, config.runtime) },
+      }),
     PackageType: 'Zip',
     Architectures: [...config.architectures],
     EphemeralStorage: { Size: config.ephemeralStorage },

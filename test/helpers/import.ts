@@ -30,8 +30,13 @@ export async function importFunction(
     },
     body: JSON.stringify(body),
   });
-  const doc = (await res.json()) as { message?: string };
-  if (!res.ok) throw new WireError(res.status, res.headers.get('x-amzn-errortype') ?? '', doc.message ?? '');
+  const doc = (await res.json()) as { message?: string; Message?: string };
+  if (!res.ok)
+    throw new WireError(
+      res.status,
+      res.headers.get('x-amzn-errortype') ?? '',
+      doc.message ?? doc.Message ?? '',
+    );
   return doc;
 }
 

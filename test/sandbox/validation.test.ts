@@ -143,13 +143,14 @@ describe("validation with AWS's exception names, codes and messages", () => {
     });
   });
 
-  it('answers errors on the wire as Lambda does: status, x-amzn-ErrorType, {Type, message}', async () => {
+  it('answers errors on the wire as Lambda does: status, x-amzn-ErrorType, {Type, Message}', async () => {
     const res = await fetch(`${url}/2015-03-31/functions/missing/configuration`);
     expect(res.status).toBe(404);
     expect(res.headers.get('x-amzn-errortype')).toBe('ResourceNotFoundException');
+    // The model's ResourceNotFoundException spells it `Message` (others, e.g. ResourceConflictException, `message`).
     expect(await res.json()).toEqual({
       Type: 'User',
-      message: 'Function not found: arn:aws:lambda:us-east-1:123456789012:function:missing',
+      Message: 'Function not found: arn:aws:lambda:us-east-1:123456789012:function:missing',
     });
   });
 

@@ -13,6 +13,7 @@ import { peakRssKb, treeRssKb } from './process-memory.js';
 import type { ReportFigures } from '../../lambda/report.js';
 import { billedDuration, reportLine } from './report.js';
 import { RuntimeApiServer, type RuntimeResult } from './runtime-api.js';
+import { runtimeVersionArn } from '../render.js';
 
 /** What an execution environment runs. */
 export interface EnvironmentSpec {
@@ -156,7 +157,7 @@ export class ExecutionEnvironment {
       let failure: Failure | undefined;
       if (cold) {
         lines.push(
-          `INIT_START Runtime Version: ${this.spec.runtime === 'go1.x' ? 'go:1' : this.spec.runtime.replace('.', ':')}.sandbox\tRuntime Version ARN: arn:aws:lambda:${this.spec.region}::runtime:sandbox`,
+          `INIT_START Runtime Version: ${this.spec.runtime === 'go1.x' ? 'go:1' : this.spec.runtime.replace('.', ':')}.sandbox\tRuntime Version ARN: ${runtimeVersionArn(this.spec.region, this.spec.runtime)}`,
         );
         failure = await this.init();
         initMs = performance.now() - (this.spawnedAt ?? performance.now());
