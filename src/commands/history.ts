@@ -12,6 +12,23 @@ function liveText(r: HistoryRow): string {
   return `\n    now: ${what}${l.agrees ? '' : ' — does not match the journal: changed outside go-lambda-migrate'}`;
 }
 
+/** The command that moves an unfinished migration on, for the CLI's listing. */
+function nextCommand(r: HistoryRow): string | undefined {
+  const fn = `${r.region}/${r.functionName}`;
+  switch (r.phase) {
+    case 'rollback-failed':
+    case 'rolling-back':
+      return `go-lambda-migrate rollback ${fn}`;
+    case 'migrated':
+    case 'failed':
+    case 'rolled-back':
+    case 'rollback-stopped':
+      return undefined;
+    default:
+      return `go-lambda-migrate apply ${fn} (to finish) or go-lambda-migrate rollback ${fn} (to undo)`;
+  }
+}
+
 export const historyCommand: Command = {
   name: 'history',
   usage: 'go-lambda-migrate history [FUNCTION...] [--region R] [--journal-only]',
@@ -45,6 +62,7 @@ export const historyCommand: Command = {
     for (const r of rows) {
       ctx.stdout.write(
         `${r.region}/${r.functionName}  ${r.startedAt}  ${r.from.runtime} ${r.from.architecture} → ${r.to.runtime} ${r.to.architecture} (${r.strategy})  ${r.state}${r.latest ? '' : '  (earlier migration)'}\n` +
+          (r.latest && nextCommand(r) ? `    next: ${nextCommand(r)}\n` : '') +
           `    migration ${r.migration}; backup: ${r.backup ? `${r.backup.path}${r.backup.version ? `, published as version ${r.backup.version}` : ''}` : 'none'}` +
           liveText(r) +
           '\n',

@@ -9,6 +9,7 @@ import {
   type MigrationState,
 } from './migration-machine.js';
 import type { FunctionPlan } from './plan.js';
+import { refusalSentence } from './findings.js';
 import {
   withFunctionLock,
   type FunctionConfig,
@@ -260,7 +261,7 @@ async function migrateOne(
     case 'already-migrated':
       return result('skipped', `already migrated on ${decision.time}`);
     case 'refuse':
-      return result('failed', `${decision.reason} (nothing was changed)`);
+      return result('failed', `${refusalSentence(decision.reason)} (nothing was changed)`);
     case 'resume': {
       state = decision.state;
       const r = state.record;

@@ -60,6 +60,30 @@ export type RiskLevel = 'info' | 'warning' | 'danger';
 
 export type Risk = { readonly level: RiskLevel } & Finding;
 
+/** Why the journal stops apply from touching a function until something else is done first. */
+export type Refusal =
+  | { readonly code: 'rollback-interrupted'; readonly id: string; readonly name: string }
+  | { readonly code: 'rollback-failed'; readonly id: string; readonly name: string; readonly message: string }
+  | {
+      readonly code: 'changed-outside';
+      readonly id: string;
+      readonly name: string;
+      /** What the function is now: runtime, handler, architecture and CodeSha256. */
+      readonly now: string;
+    };
+
+/** A refusal in words that suit any surface (no command or key named): what apply's result says. */
+export function refusalSentence(r: Refusal): string {
+  switch (r.code) {
+    case 'rollback-interrupted':
+      return `a rollback of migration ${r.id} was interrupted: finish that rollback, then migrate again`;
+    case 'rollback-failed':
+      return `the last rollback of migration ${r.id} did not finish (${r.message}): roll it back again before migrating`;
+    case 'changed-outside':
+      return `it was changed outside go-lambda-migrate during the interrupted migration ${r.id} (now ${r.now}): roll it back to restore the original, or look at it first`;
+  }
+}
+
 /** Why a function cannot be migrated. */
 export type Block =
   | { readonly code: 'not-go-runtime'; readonly runtime: string }
@@ -76,7 +100,7 @@ export type Block =
     }
   | { readonly code: 'smoke-failed'; readonly errorType: string; readonly response: string }
   | { readonly code: 'journal-damaged'; readonly detail: string }
-  | { readonly code: 'refused'; readonly detail: string }
+  | { readonly code: 'refused'; readonly refusal: Refusal }
   | { readonly code: 'unfinishable'; readonly id: string; readonly detail: string; readonly name: string }
   | { readonly code: 'permissions-denied'; readonly principal: string; readonly actions: readonly string[] }
   | { readonly code: 'note'; readonly text: string };

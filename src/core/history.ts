@@ -65,8 +65,11 @@ export interface HistoryQuery {
   readonly lambda?: LambdaPort;
 }
 
-/** What a state means for the user, and the command that moves it on. */
-export function describePhase(s: MigrationState, name: string): string {
+/**
+ * What a state means for the user, in words that suit any surface; the CLI adds the command that moves it
+ * on (`nextCommand` in commands/history.ts), the wizard its keys.
+ */
+export function describePhase(s: MigrationState): string {
   switch (s.phase) {
     case 'migrated':
       return 'migrated';
@@ -77,9 +80,9 @@ export function describePhase(s: MigrationState, name: string): string {
     case 'rollback-stopped':
       return `rolled back as far as AWS allows: working on ${s.record.to.runtime} through the bridge`;
     case 'rollback-failed':
-      return `rollback failed: run \`go-lambda-migrate rollback ${name}\` again`;
+      return 'rollback failed: roll it back again';
     case 'rolling-back':
-      return `rollback interrupted: run \`go-lambda-migrate rollback ${name}\` to finish it`;
+      return 'rollback interrupted: roll it back to finish it';
     case 'planned':
     case 'checked':
     case 'backed-up':
@@ -87,7 +90,7 @@ export function describePhase(s: MigrationState, name: string): string {
     case 'configuration-switched':
     case 'code-switched':
     case 'verified':
-      return `interrupted (${s.phase}${s.inFlight ? `, ${s.inFlight} under way` : ''}): run \`go-lambda-migrate apply ${name}\` to finish or \`rollback ${name}\` to undo`;
+      return `interrupted (${s.phase}${s.inFlight ? `, ${s.inFlight} under way` : ''}): migrate it again to finish, or roll it back to undo`;
   }
 }
 
@@ -155,7 +158,7 @@ export async function migrationHistory(
         to: s.record.to,
         strategy: s.record.strategy,
         phase: s.phase,
-        state: describePhase(s, ref.name),
+        state: describePhase(s),
         message: s.rollback?.message ?? s.ended?.message ?? null,
         backup: s.backup ?? null,
         journal: journal.path(ref),
@@ -218,7 +221,7 @@ export async function* withUnfinished(
       let state: string;
       try {
         const s = foldJournal(await journal.read(ref), journal.path(ref)).at(-1)!;
-        state = describePhase(s, ref.name);
+        state = describePhase(s);
       } catch (err) {
         state = (err as Error).message;
       }

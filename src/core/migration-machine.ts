@@ -8,6 +8,7 @@ import {
   type StepName,
 } from './journal.js';
 import type { FunctionConfig } from './ports.js';
+import type { Refusal } from './findings.js';
 
 /**
  * Every state one migration of one function can be in, as its journal shows it. The forward states follow
@@ -274,7 +275,7 @@ export type ApplyDecision =
   | { readonly kind: 'new' }
   | { readonly kind: 'resume'; readonly state: MigrationState }
   | { readonly kind: 'already-migrated'; readonly time: string }
-  | { readonly kind: 'refuse'; readonly reason: string };
+  | { readonly kind: 'refuse'; readonly reason: Refusal };
 
 /**
  * Decides what apply does: a new migration from preflight (none yet, or the last one is finished: rolled
@@ -296,12 +297,17 @@ export function decideApply(s: MigrationState | undefined, live: FunctionConfig)
     case 'rolling-back':
       return {
         kind: 'refuse',
-        reason: `a rollback of migration ${s.record.id} was interrupted: run \`go-lambda-migrate rollback ${live.name}\` to finish it, then apply again`,
+        reason: { code: 'rollback-interrupted', id: s.record.id, name: live.name },
       };
     case 'rollback-failed':
       return {
         kind: 'refuse',
-        reason: `the last rollback of migration ${s.record.id} did not finish (${s.rollback?.message ?? s.ended?.message ?? 'no message'}): run \`go-lambda-migrate rollback ${live.name}\` again before migrating`,
+        reason: {
+          code: 'rollback-failed',
+          id: s.record.id,
+          name: live.name,
+          message: s.rollback?.message ?? s.ended?.message ?? 'no message',
+        },
       };
     case 'planned':
     case 'checked':
@@ -314,7 +320,12 @@ export function decideApply(s: MigrationState | undefined, live: FunctionConfig)
       if (shape === 'other' && s.changed)
         return {
           kind: 'refuse',
-          reason: `it was changed outside go-lambda-migrate during the interrupted migration ${s.record.id} (now ${live.runtime} ${live.handler} ${live.architectures[0]}, CodeSha256 ${live.codeSha256}): run \`go-lambda-migrate rollback ${live.name}\` to restore the original, or look at it first`,
+          reason: {
+            code: 'changed-outside',
+            id: s.record.id,
+            name: live.name,
+            now: `${live.runtime} ${live.handler} ${live.architectures[0]}, CodeSha256 ${live.codeSha256}`,
+          },
         };
       return { kind: 'resume', state: s };
     }

@@ -566,7 +566,7 @@ export async function journalPlan(
   });
   if (state instanceof JournalError) return blocked({ code: 'journal-damaged', detail: state.message });
   const decision = decideApply(state, c);
-  if (decision.kind === 'refuse') return blocked({ code: 'refused', detail: decision.reason });
+  if (decision.kind === 'refuse') return blocked({ code: 'refused', refusal: decision.reason });
   if (decision.kind !== 'resume') return undefined;
   const { record } = state;
   const load = async (a: { path: string; sha256: string }, architecture: Architecture) => {

@@ -1,4 +1,4 @@
-import type { Block, Risk, SourceProblem } from '../core/findings.js';
+import type { Block, Refusal, Risk, SourceProblem } from '../core/findings.js';
 
 /**
  * Where the words are read: `cli` names commands and options (`--source DIR`, `go-lambda-migrate promote`),
@@ -63,6 +63,20 @@ export function riskText(r: Risk, surface: Surface): string {
   }
 }
 
+/** Why the journal stops apply, in words: the CLI names the command, the wizard its history screen. */
+export function refusalText(r: Refusal, surface: Surface): string {
+  const how =
+    surface === 'cli' ? `run \`go-lambda-migrate rollback ${r.name}\`` : 'roll it back from the history (h)';
+  switch (r.code) {
+    case 'rollback-interrupted':
+      return `a rollback of migration ${r.id} was interrupted: ${how} to finish it, then migrate again`;
+    case 'rollback-failed':
+      return `the last rollback of migration ${r.id} did not finish (${r.message}): ${how} again before migrating`;
+    case 'changed-outside':
+      return `it was changed outside go-lambda-migrate during the interrupted migration ${r.id} (now ${r.now}): ${how} to restore the original, or look at it first`;
+  }
+}
+
 /** Why a function is blocked, in words. */
 export function blockText(b: Block, surface: Surface): string {
   switch (b.code) {
@@ -90,7 +104,7 @@ export function blockText(b: Block, surface: Surface): string {
     case 'journal-damaged':
       return b.detail;
     case 'refused':
-      return b.detail;
+      return refusalText(b.refusal, surface);
     case 'unfinishable':
       return `the interrupted migration ${b.id} cannot be finished: ${b.detail}; ${surface === 'cli' ? `roll it back with \`go-lambda-migrate rollback ${b.name}\`` : 'roll it back from the history (h)'}`;
     case 'permissions-denied':

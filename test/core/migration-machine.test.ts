@@ -1,3 +1,5 @@
+import { refusalSentence } from '../../src/core/findings.js';
+import { refusalText } from '../../src/ui/plan-words.js';
 import { describe, expect, it } from 'vitest';
 import { JournalError, type JournalEntry, type MigrationRecord } from '../../src/core/journal.js';
 import {
@@ -209,16 +211,25 @@ describe('what apply does', () => {
 
   it('refuses while a rollback is unfinished or failed, and a function changed mid-migration', () => {
     const rolling = latestMigration([...forward('configuration'), rbStart, step('rollback-bridge', 'start')]);
-    expect(decideApply(rolling, SWITCHED)).toMatchObject({
+    const refusal = decideApply(rolling, SWITCHED);
+    expect(refusal).toMatchObject({
       kind: 'refuse',
-      reason: expect.stringMatching(/rollback hello/),
+      reason: { code: 'rollback-interrupted', name: 'hello' },
     });
+    // The CLI names its command; the wizard, its history screen; apply's result names neither.
+    if (refusal.kind !== 'refuse') throw new Error('expected a refusal');
+    expect(refusalText(refusal.reason, 'cli')).toMatch(/run `go-lambda-migrate rollback hello` to finish it/);
+    expect(refusalText(refusal.reason, 'wizard')).toMatch(/roll it back from the history \(h\) to finish it/);
+    expect(refusalSentence(refusal.reason)).not.toMatch(/go-lambda-migrate rollback|\(h\)/);
     const failed = latestMigration([...forward('configuration'), rbStart, rbEnd('failed')]);
-    expect(decideApply(failed, SWITCHED).kind).toBe('refuse');
+    expect(decideApply(failed, SWITCHED)).toMatchObject({
+      kind: 'refuse',
+      reason: { code: 'rollback-failed' },
+    });
     const changed = latestMigration(forward('configuration'));
     expect(decideApply(changed, live('provided.al2023', 'bootstrap', 'arm64', 'SOMEONE'))).toMatchObject({
       kind: 'refuse',
-      reason: expect.stringMatching(/changed outside go-lambda-migrate/),
+      reason: { code: 'changed-outside', now: expect.stringMatching(/CodeSha256 SOMEONE/) as unknown },
     });
   });
 
