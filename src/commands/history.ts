@@ -24,7 +24,13 @@ function nextCommand(r: HistoryRow): string | undefined {
     case 'rolled-back':
     case 'rollback-stopped':
       return undefined;
-    default:
+    case 'planned':
+    case 'checked':
+    case 'backed-up':
+    case 'bridged':
+    case 'configuration-switched':
+    case 'code-switched':
+    case 'verified':
       return `go-lambda-migrate apply ${fn} (to finish) or go-lambda-migrate rollback ${fn} (to undo)`;
   }
 }

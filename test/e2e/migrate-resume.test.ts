@@ -126,6 +126,10 @@ describe('a migration never causes an outage, and every state has a way forward 
     expect(scan.functions.map((f) => f.functionName)).not.toContain(name);
     const hist = await cli(['history', name]);
     expect(hist.stdout).toContain('interrupted (configuration-switched)');
+    // The listing's words name no command; the CLI adds the one that moves it on.
+    expect(hist.stdout).toMatch(
+      /next: go-lambda-migrate apply \S+ \(to finish\) or go-lambda-migrate rollback/,
+    );
     expect(hist.stdout).toContain('the switched code');
 
     const invoker = backgroundInvoker(us, name, { orderId: 'o-1', items: 2 });
