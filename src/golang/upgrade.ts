@@ -1,7 +1,7 @@
 import { createTwoFilesPatch } from 'diff';
-import { cp, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, relative, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { UserError } from '../errors.js';
 import { requireGo, runProgram } from './go-toolchain.js';
 
@@ -35,6 +35,23 @@ async function repositoryTop(dir: string): Promise<string | undefined> {
   }
 }
 
+/**
+ * Rewrites the copy's local `replace` targets (`=> ../lib`) as absolute paths from the original module, so the
+ * copy builds as the original does; returns [relative, absolute] pairs to put back.
+ */
+async function absoluteReplaces(moduleDir: string, copyDir: string): Promise<[string, string][]> {
+  const file = join(copyDir, 'go.mod');
+  const text = await readFile(file, 'utf8');
+  const pairs: [string, string][] = [];
+  const rewritten = text.replace(/(=>\s*)(\.\.?\/[^\s]*)/g, (_m, arrow: string, target: string) => {
+    const absolute = resolve(moduleDir, target);
+    pairs.push([target, absolute]);
+    return `${arrow}${absolute}`;
+  });
+  if (pairs.length > 0) await writeFile(file, rewritten);
+  return pairs;
+}
+
 /** The version go.mod requires for `module`. */
 function required(goMod: string, module: string): string | undefined {
   const escaped = module.replace(/[.]/g, '\\.');
@@ -61,6 +78,9 @@ export async function upgradeLambdaLibrary(
       recursive: true,
       filter: (src) => !/(^|[\\/])(\.git|node_modules)$/.test(src),
     });
+    // Local `replace` targets (../lib) would point elsewhere from the copy: they become absolute there, and
+    // relative again in the patch.
+    const localReplaces = await absoluteReplaces(moduleDir, dir);
     const r = await runProgram(go.path, ['get', `${LAMBDA_LIB}@${version}`], {
       cwd: dir,
       env: { ...process.env, GOWORK: 'off', ...env },
@@ -72,7 +92,10 @@ export async function upgradeLambdaLibrary(
       );
     }
     const read = (d: string, f: string) => readFile(join(d, f), 'utf8').catch(() => '');
-    const newMod = await read(dir, 'go.mod');
+    let newMod = await read(dir, 'go.mod');
+    for (const [relativeTarget, absoluteTarget] of localReplaces)
+      newMod = newMod.split(absoluteTarget).join(relativeTarget);
+    await writeFile(join(dir, 'go.mod'), newMod);
     const got = required(newMod, LAMBDA_LIB);
     if (!got) throw new UserError(`after go get, ${moduleDir}'s go.mod no longer requires ${LAMBDA_LIB}.`);
     const top = (await repositoryTop(moduleDir)) ?? moduleDir;

@@ -169,9 +169,16 @@ describe('upgrade-rebuild of an aws-lambda-go v1.13.3 function', () => {
   it('a v1.18.0 function with its source is planned with the upgrade, and keeps its request id', async () => {
     const mod = join(repo, 'services', 'ids');
     await mkdir(mod, { recursive: true });
+    // A local module next to it, through a relative replace: the copy must still find it.
+    await mkdir(join(repo, 'services', 'helper'), { recursive: true });
+    await writeFile(join(repo, 'services', 'helper', 'go.mod'), 'module example.com/helper\n\ngo 1.19\n');
+    await writeFile(
+      join(repo, 'services', 'helper', 'helper.go'),
+      'package helper\n\nconst Name = "helper"\n',
+    );
     await writeFile(
       join(mod, 'go.mod'),
-      'module example.com/ids\n\ngo 1.19\n\nrequire github.com/aws/aws-lambda-go v1.18.0\n',
+      'module example.com/ids\n\ngo 1.19\n\nrequire (\n\tgithub.com/aws/aws-lambda-go v1.18.0\n\texample.com/helper v0.0.0\n)\n\nreplace example.com/helper => ../helper\n',
     );
     await copyFile(HANDLER, join(mod, 'main.go'));
     const bin = join(work, 'ids');
@@ -193,13 +200,16 @@ describe('upgrade-rebuild of an aws-lambda-go v1.13.3 function', () => {
     const f = (
       JSON.parse(withSource.stdout) as {
         functions: {
-          libraryUpgrade?: { from: string; to: string };
+          libraryUpgrade?: { from: string; to: string; patch: string };
           risks: { code: string }[];
           smoke: { response: string };
         }[];
       }
     ).functions[0]!;
     expect(f.libraryUpgrade).toMatchObject({ from: 'v1.18.0', to: 'v1.54.0' });
+    const patch = f.libraryUpgrade!.patch;
+    expect(patch).not.toContain(work); // the relative replace stays relative in the change to commit
+    expect(patch).toContain('+\tgithub.com/aws/aws-lambda-go v1.54.0');
     expect(f.risks.map((r) => r.code)).not.toContain('request-id-empty');
     expect(f.smoke.response).not.toMatch(/"requestId":""/);
     // Kept as it is, it loses the request id, and the plan says so.
