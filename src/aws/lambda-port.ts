@@ -1,4 +1,6 @@
 import {
+  CreateFunctionCommand,
+  DeleteFunctionCommand,
   GetAliasCommand,
   GetFunctionCommand,
   GetFunctionConfigurationCommand,
@@ -11,6 +13,7 @@ import {
   paginateListAliases,
   ListFunctionsCommand,
   paginateListVersionsByFunction,
+  waitUntilFunctionActiveV2,
   waitUntilFunctionUpdatedV2,
   type AliasConfiguration,
   type FunctionConfiguration,
@@ -19,7 +22,14 @@ import {
   GetResourcesCommand,
   ResourceGroupsTaggingAPIClient,
 } from '@aws-sdk/client-resource-groups-tagging-api';
-import type { AliasInfo, FunctionConfig, FunctionRef, FunctionWithCode, LambdaPort } from '../core/ports.js';
+import type {
+  AliasInfo,
+  EndpointInfo,
+  FunctionConfig,
+  FunctionRef,
+  FunctionWithCode,
+  LambdaPort,
+} from '../core/ports.js';
 import {
   directReader,
   type DirectAnswer,
@@ -204,7 +214,7 @@ const named = (ref: FunctionRef) => ({
   ...(ref.qualifier && { Qualifier: ref.qualifier }),
 });
 
-async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+export async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (e) {
@@ -473,6 +483,89 @@ function otherOps({
   };
 }
 
+/** Creating and deleting a benchmark's temporary copies, and what a sandbox endpoint says of itself. */
+function copyOps({
+  client,
+  options,
+}: PortParts): Pick<LambdaPort, 'functionBlueprint' | 'createFunction' | 'deleteFunction' | 'endpointInfo'> {
+  let info: Promise<EndpointInfo | undefined> | undefined;
+  return {
+    functionBlueprint: (ref) =>
+      call(`GetFunctionConfiguration ${ref.name} in ${ref.region}`, async () => {
+        const c = await client(ref.region).send(new GetFunctionConfigurationCommand(named(ref)));
+        const vpc = c.VpcConfig;
+        return {
+          role: c.Role ?? '',
+          memorySize: c.MemorySize ?? 128,
+          timeout: c.Timeout ?? 3,
+          environment: c.Environment?.Variables ?? {},
+          layers: (c.Layers ?? []).map((l) => l.Arn ?? '').filter(Boolean),
+          ...(vpc?.SubnetIds?.length && {
+            vpc: { subnetIds: vpc.SubnetIds, securityGroupIds: vpc.SecurityGroupIds ?? [] },
+          }),
+          ...(c.EphemeralStorage?.Size && { ephemeralStorageMb: c.EphemeralStorage.Size }),
+        };
+      }),
+    createFunction: (region, f) =>
+      call(`CreateFunction ${f.name} in ${region}`, async () => {
+        const b = f.blueprint;
+        const out = await client(region).send(
+          new CreateFunctionCommand({
+            FunctionName: f.name,
+            Role: b.role,
+            Runtime: f.runtime as never,
+            Handler: f.handler,
+            Architectures: [f.architecture],
+            Code: { ZipFile: f.zip },
+            Description: f.description,
+            MemorySize: b.memorySize,
+            Timeout: b.timeout,
+            Environment: { Variables: { ...b.environment } },
+            ...(b.layers.length > 0 && { Layers: [...b.layers] }),
+            ...(b.vpc && {
+              VpcConfig: { SubnetIds: [...b.vpc.subnetIds], SecurityGroupIds: [...b.vpc.securityGroupIds] },
+            }),
+            ...(b.ephemeralStorageMb && { EphemeralStorage: { Size: b.ephemeralStorageMb } }),
+            Tags: { ...f.tags },
+          }),
+        );
+        await waitUntilFunctionActiveV2(
+          { client: client(region), maxWaitTime: 300, minDelay: 0.5, maxDelay: 5 },
+          { FunctionName: f.name },
+        );
+        return toConfig(out, region);
+      }),
+    deleteFunction: (ref) =>
+      call(`DeleteFunction ${ref.name} in ${ref.region}`, async () => {
+        try {
+          await client(ref.region).send(new DeleteFunctionCommand({ FunctionName: ref.name }));
+        } catch (e) {
+          if ((e as { name?: string }).name !== 'ResourceNotFoundException') throw e;
+        }
+      }),
+    endpointInfo: () => (info ??= sandboxInfo(options)),
+  };
+}
+
+/** Asks the configured endpoint whether it is this tool's sandbox (GET /_sandbox/info); AWS never is. */
+async function sandboxInfo(options: AwsOptions): Promise<EndpointInfo | undefined> {
+  const endpoint = options.endpointUrl ?? process.env.AWS_ENDPOINT_URL_LAMBDA ?? process.env.AWS_ENDPOINT_URL;
+  if (!endpoint) return undefined;
+  try {
+    const res = await fetch(new URL('/_sandbox/info', endpoint), { signal: AbortSignal.timeout(3000) });
+    if (!res.ok) return undefined;
+    const doc = (await res.json()) as Partial<EndpointInfo> & { service?: string };
+    if (doc.service !== 'go-lambda-migrate-sandbox' || !doc.hostArchitecture) return undefined;
+    return {
+      sandbox: true,
+      hostArchitecture: doc.hostArchitecture,
+      emulatedArchitectures: doc.emulatedArchitectures ?? [],
+    };
+  } catch {
+    return undefined;
+  }
+}
+
 /** The LambdaPort over @aws-sdk/client-lambda: one client per region, SDK retries on. */
 export function createLambdaPort(options: AwsOptions = {}): LambdaPort {
   const endpoints = new Map<string, ResolvedEndpoint>();
@@ -483,5 +576,11 @@ export function createLambdaPort(options: AwsOptions = {}): LambdaPort {
     direct: directPath(options, client, endpoints),
     options,
   };
-  return { ...hotReads(parts), ...functionOps(parts), ...aliasOps(parts), ...otherOps(parts) };
+  return {
+    ...hotReads(parts),
+    ...functionOps(parts),
+    ...aliasOps(parts),
+    ...otherOps(parts),
+    ...copyOps(parts),
+  };
 }

@@ -1,6 +1,6 @@
 import { quotaPacer } from '../core/pacing.js';
 import type { IamPort } from '../core/permissions.js';
-import type { LambdaPort } from '../core/ports.js';
+import type { LambdaPort, MetricsPort } from '../core/ports.js';
 import type { AwsOptions } from '../aws/lambda-port.js';
 import { UsageError, UserError } from '../errors.js';
 import type { GlobalOptions } from '../cli/global.js';
@@ -34,7 +34,21 @@ export function lambdaPortFor(globals: GlobalOptions): LambdaPort {
     functionTags: async (region, arns) => (await port()).functionTags(region, arns),
     downloadCode: async (location) => (await port()).downloadCode(location),
     defaultRegion: async () => (await port()).defaultRegion(),
+    functionBlueprint: async (ref) => (await port()).functionBlueprint(ref),
+    createFunction: async (region, input) => (await port()).createFunction(region, input),
+    deleteFunction: async (ref) => (await port()).deleteFunction(ref),
+    endpointInfo: async () => (await port()).endpointInfo(),
   };
+}
+
+/** The real CloudWatch port (a function's traffic for the benchmark's projection), loaded on first call. */
+export function metricsPortFor(globals: GlobalOptions): MetricsPort {
+  let loaded: Promise<MetricsPort> | undefined;
+  const port = () =>
+    (loaded ??= import('../aws/metrics-port.js').then(({ createMetricsPort }) =>
+      createMetricsPort(awsOptionsFor(globals)),
+    ));
+  return { invocations: async (ref, days) => (await port()).invocations(ref, days) };
 }
 
 /** Profile, endpoint and, for the embedded sandbox, its region and credentials. */

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { applyPlan } from '../core/apply.js';
-import { benchAgainstBackups } from '../core/benchmark.js';
+import { benchMany, type BenchJob } from '../core/benchmark.js';
+import { backupJob, candidateJob } from '../core/bench-sides.js';
 import { migrationHistory, withUnfinished } from '../core/history.js';
 import { latestMigration } from '../core/migration-machine.js';
 import { bundledLifecycle, isoDay } from '../lambda/lifecycle.js';
@@ -10,14 +11,20 @@ import { rollbackMigrations } from '../core/rollback-many.js';
 import { scanFunctions } from '../core/scan.js';
 import { intOption } from '../cli/options.js';
 import { DEMO_DIR } from '../sandbox/seed.js';
-import { createBenchUndo } from '../state/bench-undo.js';
+import { createBenchLog, createBenchUndo, createCopyStore } from '../state/bench-undo.js';
+import { benchRecord } from '../core/bench-report.js';
+import { mapLimit } from '../core/concurrency.js';
 import { createFileJournal } from '../state/journal-fs.js';
 import { loadInkForTerminal } from '../ui/load-ink.js';
 import type { WizardServices } from '../ui/wizard/services.js';
+import type { BenchRequest } from '../ui/wizard/state.js';
+import type { ManyBenchEvent } from '../core/benchmark.js';
+import { UserError } from '../errors.js';
 import { CONCURRENCY_OPTION } from './apply.js';
 import { locksFor } from './state.js';
+import { iamPortFor, lambdaPortFor, metricsPortFor } from './aws-context.js';
 import { readEventFile } from './event-file.js';
-import { iamPortFor, lambdaPortFor } from './aws-context.js';
+import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { createBuildPort } from './build-port.js';
 import type { Command, CommandContext } from './command.js';
 import { PLAN_OPTIONS, planOptionsFrom } from './plan.js';
@@ -29,6 +36,16 @@ function whereText(ctx: CommandContext): string {
   const endpoint = g.endpointUrl ?? process.env.AWS_ENDPOINT_URL_LAMBDA ?? process.env.AWS_ENDPOINT_URL;
   if (endpoint) return `the endpoint ${endpoint}`;
   return `AWS${g.profile ? `, profile ${g.profile}` : ''}`;
+}
+
+/** JSON typed in, checked to parse. */
+function checkedJson(text: string): Buffer {
+  try {
+    JSON.parse(text);
+  } catch (e) {
+    throw new UserError(`that is not JSON: ${(e as Error).message}`);
+  }
+  return Buffer.from(text);
 }
 
 /** The wizard's services over the real ports: the same core streams the commands print. */
@@ -44,6 +61,8 @@ export function wizardServices(
   const locks = locksFor(ctx);
   const iam = iamPortFor(ctx.globals);
   const benchUndo = createBenchUndo(ctx.globals.stateDir);
+  const benchLog = createBenchLog(ctx.globals.stateDir);
+  const lastEventFile = join(ctx.globals.stateDir, 'last-event.json');
   return {
     where: whereText(ctx),
     sources,
@@ -69,14 +88,69 @@ export function wizardServices(
     },
     promote: (refs, weight) =>
       promoteFunctions(lambda, refs, { kind: 'latest', ...(weight !== undefined && { weight }) }, locks),
-    bench: (refs, signal) =>
-      benchAgainstBackups(
-        lambda,
-        refs,
-        async (ref) => latestMigration(await journal.read(ref), journal.path(ref))?.backup?.version,
-        { cold: 3, warm: 10, event, signal, undo: benchUndo, locks },
+    bench: (request, signal, chosen) =>
+      recorded(
+        benchMany(lambda, jobsFor(request), {
+          cold: 3,
+          warm: 10,
+          event: chosen ?? event,
+          signal,
+          undo: benchUndo,
+          copies: createCopyStore(ctx.globals.stateDir),
+          metrics: metricsPortFor(ctx.globals),
+          locks,
+          concurrency: 2,
+        }),
+        request.kind === 'backup' ? 'after' : 'before',
       ),
+    eventFrom: async (text) => {
+      const trimmed = text.trim();
+      const data = /^[[{]/.test(trimmed) ? checkedJson(trimmed) : await readEventFile(trimmed);
+      await mkdir(ctx.globals.stateDir, { recursive: true });
+      await writeFile(lastEventFile, data);
+      return data;
+    },
+    lastEvent: async () => readFile(lastEventFile).catch(() => undefined),
   };
+
+  /** The sides of each function, found a few at a time (backup versions, candidates, native builds). */
+  async function jobsFor(request: BenchRequest): Promise<BenchJob[]> {
+    const sides = { lambda, build: createBuildPort(sources), lifecycle: bundledLifecycle() };
+    const failed = (key: string, e: unknown): BenchJob => ({
+      key,
+      against: null,
+      targets: [],
+      failed: (e as Error).message,
+    });
+    if (request.kind === 'candidate')
+      return mapLimit(request.functions, 2, (f) =>
+        candidateJob(sides, f).catch((e: unknown) => failed(`${f.region}/${f.functionName}`, e)),
+      );
+    return mapLimit(request.refs, 4, async (ref) => {
+      try {
+        const migration = latestMigration(await journal.read(ref), journal.path(ref));
+        return await backupJob(sides, ref, migration?.backup?.version);
+      } catch (e) {
+        return failed(`${ref.region}/${ref.name}`, e);
+      }
+    });
+  }
+
+  /** Passes the events on, and keeps each finished benchmark with the function's history. */
+  async function* recorded(events: AsyncIterable<ManyBenchEvent>, stage: 'before' | 'after') {
+    for await (const e of events) {
+      if (e.type === 'event' && e.event.type === 'done') {
+        const [region, name] = e.key.split('/') as [string, string];
+        const ref = { region, name };
+        const migration =
+          stage === 'after' ? latestMigration(await journal.read(ref), journal.path(ref)) : undefined;
+        await benchLog
+          .append(ref, benchRecord(e.event.report, stage, new Date().toISOString(), migration?.record.id))
+          .catch(() => undefined);
+      }
+      yield e;
+    }
+  }
 }
 
 export const wizardCommand: Command = {

@@ -92,6 +92,43 @@ export interface AliasUpdate {
   readonly revisionId?: string;
 }
 
+/** What CreateFunction needs to make a copy of a function with the same configuration. */
+export interface FunctionBlueprint {
+  readonly role: string;
+  readonly memorySize: number;
+  readonly timeout: number;
+  readonly environment: Readonly<Record<string, string>>;
+  readonly layers: readonly string[];
+  readonly vpc?: { readonly subnetIds: readonly string[]; readonly securityGroupIds: readonly string[] };
+  readonly ephemeralStorageMb?: number;
+}
+
+/** A function to create (a benchmark's temporary copy). */
+export interface NewFunction {
+  readonly name: string;
+  readonly blueprint: FunctionBlueprint;
+  readonly zip: Buffer;
+  readonly runtime: string;
+  readonly handler: string;
+  readonly architecture: Architecture;
+  readonly description: string;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** What an endpoint that is this tool's own sandbox says of itself. */
+export interface EndpointInfo {
+  readonly sandbox: true;
+  readonly hostArchitecture: Architecture;
+  /** Architectures it runs through qemu-user: their timings are not AWS timings. */
+  readonly emulatedArchitectures: readonly Architecture[];
+}
+
+/** CloudWatch, as the benchmark needs it: a function's real traffic. */
+export interface MetricsPort {
+  /** The sum of the function's `Invocations` over the last `days` days (all versions and aliases). */
+  invocations(ref: FunctionRef, days: number): Promise<number>;
+}
+
 /** Lambda, as the tool needs it. Implemented over the SDK (src/aws) and by in-memory fakes in tests. */
 export interface LambdaPort {
   /** Every function of a region, a page at a time as they arrive; with `allVersions`, published versions too. */
@@ -130,6 +167,14 @@ export interface LambdaPort {
   downloadCode(location: string): Promise<Buffer>;
   /** The region used when none is given (the profile's or the environment's), or undefined. */
   defaultRegion(): Promise<string | undefined>;
+  /** The configuration CreateFunction needs to copy the function (GetFunctionConfiguration). */
+  functionBlueprint(ref: FunctionRef): Promise<FunctionBlueprint>;
+  /** CreateFunction, then waits until the function is Active. */
+  createFunction(region: string, input: NewFunction): Promise<FunctionConfig>;
+  /** DeleteFunction (the whole function); a function already gone is not an error. */
+  deleteFunction(ref: FunctionRef): Promise<void>;
+  /** This tool's sandbox describes itself; undefined for AWS and any other endpoint. */
+  endpointInfo(): Promise<EndpointInfo | undefined>;
 }
 
 /** Where a binary's Go source is (see golang/source-match). */

@@ -6,6 +6,16 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { bundledLifecycle, isoDay, type RuntimeLifecycle } from '../lambda/lifecycle.js';
 import { answerQuery, defaultCallerArn, isDenied, type IdentityOptions } from './query-api.js';
 import { answerTagging, TAGGING_TARGET_PREFIX } from './tagging-api.js';
+import {
+  formToObject,
+  getMetricData,
+  InvocationCounter,
+  METRICS_TARGET_PREFIX,
+  metricsJson,
+  metricsXml,
+} from './metrics-api.js';
+import { emulatorFor } from './exec/emulation.js';
+import { hostArchitecture } from '../golang/elf-machine.js';
 import type { ApiRequest, SandboxContext } from './context.js';
 import { LambdaApiError, serviceError, tooLarge, tooManyRequests } from './api-error.js';
 import { parseFunctionName } from './arn.js';
@@ -152,6 +162,7 @@ interface Served {
   readonly sign: (hex: string, expires: number) => string;
   readonly identity: IdentityOptions;
   readonly log: (entry: Record<string, unknown>) => void;
+  readonly invocations: InvocationCounter;
 }
 
 /** What the sandbox's operations share: the store, the account, the clock and the lifecycle rules. */
@@ -229,6 +240,11 @@ async function serveQuery(
   const { options, context, identity } = d;
   const raw = (await readBody(req)) ?? Buffer.alloc(0);
   if (options.latencyMs) await sleep(options.latencyMs);
+  const form = new URLSearchParams(raw.toString('utf8'));
+  if (form.get('Action') === 'GetMetricData') {
+    const answer = getMetricData(d.invocations, region, formToObject(form));
+    return reply(d, req, res, { region, started, ...answer, type: 'text/xml', body: metricsXml(answer) });
+  }
   const answer = answerQuery(new URLSearchParams(raw.toString('utf8')), context.accountId, identity);
   reply(d, req, res, { region, started, ...answer, type: 'text/xml', body: answer.xml });
 }
@@ -282,6 +298,52 @@ async function serveTagging(
   reply(d, req, res, { region, started, ...answer, type: 'application/x-amz-json-1.1', body });
 }
 
+/** CloudWatch over AWS JSON 1.0 (the SDK): GetMetricData over the sandbox's invocation counts. */
+async function serveMetrics(
+  d: Served,
+  req: IncomingMessage,
+  res: ServerResponse,
+  region: string,
+  started: number,
+  target: string,
+) {
+  const raw = (await readBody(req)) ?? Buffer.alloc(0);
+  const operation = target.slice(METRICS_TARGET_PREFIX.length);
+  let input: Record<string, unknown> = {};
+  try {
+    input = raw.length > 0 ? (JSON.parse(raw.toString('utf8')) as Record<string, unknown>) : {};
+  } catch {
+    // answered below as an invalid request
+  }
+  const answer =
+    operation === 'GetMetricData'
+      ? getMetricData(d.invocations, region, input)
+      : {
+          status: 400,
+          operation,
+          error: {
+            code: 'InvalidAction',
+            message: `The sandbox answers GetMetricData only, not ${operation}.`,
+          },
+        };
+  const body = metricsJson(answer);
+  reply(d, req, res, { region, started, ...answer, type: 'application/x-amz-json-1.0', body });
+}
+
+/** What the sandbox is: the tool asks, to know that its timings of emulated architectures are not AWS's. */
+async function serveInfo(res: ServerResponse) {
+  const emulated = [];
+  for (const arch of ['x86_64', 'arm64'] as const) {
+    const e = await emulatorFor(arch);
+    if (e !== undefined && !(e instanceof Error)) emulated.push(arch);
+  }
+  send(res, 200, {
+    service: 'go-lambda-migrate-sandbox',
+    hostArchitecture: hostArchitecture(),
+    emulatedArchitectures: emulated,
+  });
+}
+
 /** Serves one request: a code download, an STS/IAM query, or a Lambda operation with its quotas and faults. */
 async function handle(d: Served, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const { options, context, routes, throttle, mutex, random, defaultRegion, identity, log } = d;
@@ -295,6 +357,9 @@ async function handle(d: Served, req: IncomingMessage, res: ServerResponse): Pro
   const target = req.headers['x-amz-target'];
   if (req.method === 'POST' && typeof target === 'string' && target.startsWith(TAGGING_TARGET_PREFIX))
     return serveTagging(d, req, res, region, started, target);
+  if (req.method === 'POST' && typeof target === 'string' && target.startsWith(METRICS_TARGET_PREFIX))
+    return serveMetrics(d, req, res, region, started, target);
+  if (req.method === 'GET' && url.pathname === '/_sandbox/info') return serveInfo(res);
   const match = matchRoute(routes, req.method ?? 'GET', url.pathname);
   const operation = match?.route.name ?? 'Unknown';
   let status = 500;
@@ -384,7 +449,13 @@ async function startLocked(options: SandboxOptions, lock: HeldLock): Promise<San
     keepaliveMs: options.keepaliveMs ?? 600_000,
     maxPerVersion: options.maxEnvironments ?? 64,
   });
-  const routes = [...ROUTES, invokeRoute(pool, random, options.onInvocation), ...(options.extraRoutes ?? [])];
+  const invocations = new InvocationCounter(join(options.dataDir, 'invocations.json'));
+  await invocations.load();
+  const onInvocation: InvocationListener = (info) => {
+    invocations.record(info.region, info.name);
+    options.onInvocation?.(info);
+  };
+  const routes = [...ROUTES, invokeRoute(pool, random, onInvocation), ...(options.extraRoutes ?? [])];
   const defaultRegion = options.defaultRegion ?? 'us-east-1';
   const logFd = options.accessLog ? openSync(options.accessLog, 'a') : undefined;
 
@@ -405,6 +476,7 @@ async function startLocked(options: SandboxOptions, lock: HeldLock): Promise<San
       callerArn: options.callerArn ?? defaultCallerArn(context.accountId),
       deny: options.deny ?? [],
     },
+    invocations,
     log: (entry) => {
       if (logFd !== undefined)
         writeSync(logFd, JSON.stringify({ time: new Date().toISOString(), ...entry }) + '\n');
@@ -435,7 +507,11 @@ async function startLocked(options: SandboxOptions, lock: HeldLock): Promise<San
       new Promise<void>((resolve) => {
         server.close(() => {
           if (logFd !== undefined) closeSync(logFd);
-          lock.release().then(resolve, resolve);
+          invocations
+            .save()
+            .catch(() => undefined)
+            .then(() => lock.release())
+            .then(resolve, resolve);
         });
         server.closeAllConnections();
         pool.close();

@@ -1,123 +1,114 @@
-import type { BenchReport, KindReport, Sample, TargetReport } from '../core/benchmark.js';
-import { PRICES } from '../lambda/prices.js';
-
-interface Row {
-  readonly label: string;
-  readonly value: (t: TargetReport) => number | undefined;
-  readonly digits: number;
-  /** The comparison's ratio for this row, when it has one. */
-  readonly ratio?: string;
-}
-
-const cold = (f: (k: KindReport) => number | undefined) => (t: TargetReport) =>
-  t.cold ? f(t.cold) : undefined;
-const warm = (f: (k: KindReport) => number | undefined) => (t: TargetReport) =>
-  t.warm ? f(t.warm) : undefined;
-
-/** The rows every rendering shows, in order; the ratio keys are the comparison's. */
-const ROWS: readonly Row[] = [
-  { label: 'cold: invocations', value: cold((k) => k.n), digits: 0 },
-  { label: 'cold: errors', value: cold((k) => k.errors), digits: 0 },
-  { label: 'cold: init p50 (ms)', value: cold((k) => k.initMs?.p50), digits: 2, ratio: 'cold init p50' },
-  {
-    label: 'cold: duration p50 (ms)',
-    value: cold((k) => k.durationMs.p50),
-    digits: 2,
-    ratio: 'cold duration p50',
-  },
-  {
-    label: 'cold: billed mean (ms)',
-    value: cold((k) => k.billedMs.mean),
-    digits: 1,
-    ratio: 'cold billed mean',
-  },
-  { label: 'cold: max memory p50 (MB)', value: cold((k) => k.maxMemoryMb.p50), digits: 0 },
-  { label: 'warm: invocations', value: warm((k) => k.n), digits: 0 },
-  { label: 'warm: errors', value: warm((k) => k.errors), digits: 0 },
-  {
-    label: 'warm: duration p50 (ms)',
-    value: warm((k) => k.durationMs.p50),
-    digits: 2,
-    ratio: 'warm duration p50',
-  },
-  { label: 'warm: duration p90 (ms)', value: warm((k) => k.durationMs.p90), digits: 2 },
-  {
-    label: 'warm: billed mean (ms)',
-    value: warm((k) => k.billedMs.mean),
-    digits: 1,
-    ratio: 'warm billed mean',
-  },
-  {
-    label: 'warm: max memory p50 (MB)',
-    value: warm((k) => k.maxMemoryMb.p50),
-    digits: 0,
-    ratio: 'warm max memory p50',
-  },
-  {
-    label: 'warm: USD per 1M invocations',
-    value: warm((k) => k.costPerMillion),
-    digits: 2,
-    ratio: 'warm cost per million',
-  },
-];
-
-const fmt = (n: number | undefined, digits: number) => (n === undefined ? '–' : n.toFixed(digits));
-const ratioText = (r: number | null | undefined) =>
-  r === null || r === undefined
-    ? ''
-    : `${r.toFixed(2)}× (${r < 1 ? '−' : '+'}${Math.abs((r - 1) * 100).toFixed(0)}%)`;
+import type { BenchReport, Sample, TargetReport } from '../core/benchmark.js';
+import { histogram } from '../core/bench-stats.js';
+import { pricesFor } from '../lambda/prices.js';
+import { benchLines, changeText, linesText, liveFromReport } from './bench-view.js';
 
 const heading = (t: TargetReport) =>
-  `${t.target} (${t.runtime}, ${t.architecture}, ${t.memorySizeMb} MB)${t.notes.map((n) => `\n  note: ${n}`).join('')}`;
+  `${t.target} (${t.role}: ${t.runtime}, ${t.architecture}, ${t.memorySizeMb} MB${t.emulated ? ', emulated' : ''}${t.temporary ? ', temporary copy' : ''})`;
 
-/** The table's cells: a header row, then a row per figure. */
-function cells(report: BenchReport): string[][] {
-  const compared = report.comparison !== null;
-  const head = ['', ...report.targets.map((t) => t.target), ...(compared ? ['ratio'] : [])];
-  const body = ROWS.filter((r) => report.targets.some((t) => r.value(t) !== undefined)).map((r) => [
-    r.label,
-    ...report.targets.map((t) => fmt(r.value(t), r.digits)),
-    ...(compared ? [r.ratio ? ratioText(report.comparison.ratios[r.ratio]) : ''] : []),
-  ]);
-  return [head, ...body];
-}
+const priceNote = (report: BenchReport) => {
+  const p = pricesFor(report.pricesRegion);
+  const region = report.targets[0]?.region;
+  const stand =
+    region && region !== p.region ? ` (standing in for ${region}, whose list this tool does not have)` : '';
+  return `Cost: Lambda's ${p.region} on-demand prices${stand}: x86_64 $${p.perGbSecond.x86_64}, arm64 $${p.perGbSecond.arm64} per GB-s, $0.20 per 1M requests, at the mean billed duration (INIT is billed for every runtime since 2025-08-01).`;
+};
 
-const priceNote = () =>
-  `Cost: Lambda's ${PRICES.region} on-demand prices (x86_64 $${PRICES.perGbSecond.x86_64}, arm64 $${PRICES.perGbSecond.arm64} per GB-s, $0.20 per 1M requests), at the mean billed duration.`;
-
-/** A plain-text table for a terminal. */
-export function renderBench(report: BenchReport): string {
-  const rows = cells(report);
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  const lines = rows.map((r) =>
-    r
-      .map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
-      .join('  ')
-      .trimEnd(),
-  );
-  const ratioLine = report.comparison
-    ? [`ratio = ${report.comparison.target} / ${report.comparison.baseline} (below 1: lower).`]
-    : [];
-  return [...report.targets.map(heading), '', ...lines, '', ...ratioLine, priceNote()].join('\n');
-}
-
-/** A Markdown table (for pull requests and tickets). */
-export function renderBenchMarkdown(report: BenchReport): string {
-  const rows = cells(report);
-  const line = (r: string[]) => `| ${r.join(' | ')} |`;
+/** A plain-text report for a terminal, `width` columns wide. */
+export function renderBench(report: BenchReport, width = 100): string {
+  const main = report.targets.find((t) => t.role === 'new') ?? report.targets[0];
+  const view = liveFromReport(main?.target ?? 'benchmark', report);
   return [
-    ...report.targets.map((t) => `- ${heading(t)}`),
+    ...report.targets.map(heading),
     '',
-    line(rows[0]!.map((c, i) => (i === 0 ? 'figure' : c))),
-    line(rows[0]!.map((_, i) => (i === 0 ? '---' : '---:'))),
-    ...rows.slice(1).map(line),
+    linesText(benchLines(view, 0, width, true)),
     '',
-    priceNote(),
+    priceNote(report),
   ].join('\n');
 }
 
-const csvCell = (v: string | number | null) => {
-  const s = v === null ? '' : String(v);
+const fmt = (n: number | undefined, digits: number) => (n === undefined ? '–' : n.toFixed(digits));
+
+/** The summary rows of the Markdown table: Start, Runtime, and the familiar figures. */
+function markdownRows(report: BenchReport): string[] {
+  const rows: string[] = [];
+  for (const kind of ['cold', 'warm'] as const) {
+    for (const t of report.targets) {
+      const k = t[kind];
+      if (!k) continue;
+      rows.push(
+        `| ${kind} | ${t.runtime} ${t.architecture}${t.emulated ? ' (emulated)' : ''} | ${k.n} | ${fmt(k.durationMs.mean, 2)} | ${fmt(k.durationMs.p50, 2)} / ${fmt(k.durationMs.p90, 2)} / ${fmt(k.durationMs.p99, 2)} | ${fmt(k.billedMs.mean, 1)} | ${fmt(k.maxMemoryMb.mean, 0)} MB | ${kind === 'cold' ? fmt(k.initMs?.mean, 2) : ''} | ${k.errors} |`,
+      );
+    }
+  }
+  return rows;
+}
+
+/** A Mermaid xychart of the warm durations of the old side (bars) and the other sides (lines). */
+function mermaidChart(report: BenchReport): string[] {
+  const warm = (t: TargetReport) =>
+    report.samples.filter((s) => s.target === t.target && s.kind === 'warm').map((s) => s.durationMs);
+  const all = report.targets.flatMap(warm);
+  if (all.length === 0) return [];
+  const lo = Math.min(...all);
+  const hi = Math.max(...all);
+  const bins = 12;
+  const step = (hi - lo) / bins || 1;
+  const labels = Array.from({ length: bins }, (_, i) => `"${(lo + step * (i + 0.5)).toFixed(2)}"`);
+  const series = report.targets.map((t, i) => {
+    const counts = histogram(warm(t), bins, lo, hi);
+    return `    ${i === 0 && t.role === 'old' ? 'bar' : 'line'} [${counts.join(', ')}]`;
+  });
+  const legend = report.targets.map(
+    (t, i) =>
+      `${i === 0 && t.role === 'old' ? 'bars' : 'line'}: ${t.runtime} ${t.architecture}${t.emulated ? ' emulated' : ''}`,
+  );
+  return [
+    '```mermaid',
+    'xychart-beta',
+    `    title "Warm duration (ms): ${legend.join(', ')}"`,
+    `    x-axis "duration (ms)" [${labels.join(', ')}]`,
+    '    y-axis "invocations"',
+    ...series,
+    '```',
+  ];
+}
+
+/** A Markdown report (for pull requests): the table, the changes with their intervals, a chart. */
+export function renderBenchMarkdown(report: BenchReport): string {
+  const name = (label: string) => {
+    const t = report.targets.find((x) => x.target === label);
+    return t ? `${t.runtime} ${t.architecture}` : label;
+  };
+  const changes = report.comparisons.map((c) => {
+    const head = `**${name(c.target)} vs ${name(c.baseline)}**${c.emulated ? ' (emulated: not a finding)' : ''}`;
+    if (c.withheld) return `- ${head}: no comparison: ${c.withheld}.`;
+    const items = Object.entries(c.changes).map(([f, r]) => `${f} ${changeText(r)}`);
+    if (c.costRatio !== null)
+      items.push(
+        `cost per 1M ${changeText({ ratio: c.costRatio, low: c.costRatio, high: c.costRatio, measurable: true }).replace(/ \[.*\]/, '')}`,
+      );
+    return `- ${head}: ${items.join(' · ')}`;
+  });
+  return [
+    ...report.targets.map((t) => `- ${heading(t)}`),
+    '',
+    '| Start | Runtime | n | Avg Duration (ms) | p50 / p90 / p99 (ms) | Avg Billed Duration (ms) | Avg Max Memory | Avg Init Duration (ms) | errors |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|',
+    ...markdownRows(report),
+    '',
+    'Changes are ratios of medians with 95% bootstrap intervals; "no measurable change" when the interval includes 1.',
+    '',
+    ...changes,
+    '',
+    ...mermaidChart(report),
+    '',
+    priceNote(report),
+  ].join('\n');
+}
+
+const csvCell = (v: string | number | null | undefined) => {
+  const s = v === null || v === undefined ? '' : String(v);
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 
@@ -125,6 +116,7 @@ const csvCell = (v: string | number | null) => {
 export function renderBenchCsv(samples: readonly Sample[]): string {
   const head = [
     'target',
+    'role',
     'kind',
     'duration_ms',
     'billed_ms',
@@ -132,9 +124,23 @@ export function renderBenchCsv(samples: readonly Sample[]): string {
     'max_memory_mb',
     'init_ms',
     'error',
+    'error_message',
+    'at_ms',
   ];
   const rows = samples.map((s) =>
-    [s.target, s.kind, s.durationMs, s.billedMs, s.memorySizeMb, s.maxMemoryMb, s.initMs, s.error]
+    [
+      s.target,
+      s.role,
+      s.kind,
+      s.durationMs,
+      s.billedMs,
+      s.memorySizeMb,
+      s.maxMemoryMb,
+      s.initMs,
+      s.error,
+      s.errorMessage,
+      s.atMs,
+    ]
       .map(csvCell)
       .join(','),
   );

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BenchReport } from '../../src/core/benchmark.js';
 import { aws } from '../helpers/awscli.js';
 import { CLI, runCli, startWitnessedSandbox, type WitnessedSandbox } from '../helpers/cli.js';
+import { spawnInPty } from '../helpers/pty.js';
 
 const FN = 'sample-lambda-amd64';
 
@@ -33,61 +34,115 @@ describe('bench against the sandbox', () => {
     await sb?.stop();
   });
 
-  it('forces cold starts on $LATEST, compares with a published version, and puts the description back', async () => {
+  it('gives $LATEST and a published version the same cold and warm counts, and puts the description back', async () => {
     const before = await config();
-    const r = await cli([FN, '--vs', `${FN}:${version}`, '--cold', '3', '--warm', '4', '--json', '--yes']);
+    const r = await cli([FN, '--vs', `${FN}:${version}`, '--cold', '5', '--warm', '20', '--json', '--yes']);
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout) as BenchReport;
-    expect(report.samples).toHaveLength(2 * (3 + 4));
-    const [latest, published] = report.targets;
-    expect(latest!.target).toBe(FN);
-    expect(latest!.runtime).toBe('go1.x');
-    expect(latest!.cold!.n).toBe(3);
-    expect(latest!.cold!.initMs!.min).toBeGreaterThan(0);
-    expect(latest!.warm!.n).toBe(4);
-    expect(latest!.warm!.errors).toBe(0);
+    expect(report.samples).toHaveLength(2 * (5 + 20));
+    const [published, latest] = report.targets;
+    expect([published!.target, published!.role]).toEqual([`${FN}:${version}`, 'old']);
+    expect([latest!.target, latest!.role, latest!.runtime]).toEqual([FN, 'new', 'go1.x']);
+    for (const t of report.targets) {
+      expect([t.cold!.n, t.warm!.n, t.short]).toEqual([5, 20, []]);
+      expect(t.cold!.initMs!.min).toBeGreaterThan(0);
+      expect(t.warm!.errors).toBe(0);
+    }
     expect(report.samples.filter((s) => s.kind === 'warm').every((s) => s.initMs === null)).toBe(true);
-    // A published version's environments cannot be recycled: its first call is cold, the rest warm.
-    expect(published!.target).toBe(`${FN}:${version}`);
-    expect(published!.cold!.n + published!.warm!.n).toBe(7);
-    expect(published!.cold!.n).toBeLessThan(3);
-    expect(report.comparison!.baseline).toBe(`${FN}:${version}`);
-    expect(report.comparison!.ratios['warm duration p50']).toBeCloseTo(
-      latest!.warm!.durationMs.p50 / published!.warm!.durationMs.p50,
-      6,
-    );
-    // Three cold starts, one change each, then one change that puts the description back.
-    expect((await updates()).filter((u) => u.function === FN)).toHaveLength(4);
+    const c = report.comparisons[0]!;
+    expect([c.target, c.baseline, c.emulated]).toEqual([FN, `${FN}:${version}`, false]);
+    const init = c.changes['cold init']!;
+    expect(init.low).toBeLessThanOrEqual(init.ratio);
+    expect(init.high).toBeGreaterThanOrEqual(init.ratio);
+    expect(report.verdict).toEqual(c);
+    // The sandbox counted the invocations; CloudWatch's GetMetricData reads them back for the projection.
+    expect(report.traffic!.source).toBe('cloudwatch');
+    expect(report.traffic!.monthlyInvocations).toBeGreaterThanOrEqual(50);
+    // One change before $LATEST's burst, one that puts the description back.
+    expect((await updates()).filter((u) => u.function === FN)).toHaveLength(2);
     const after = await config();
     expect([after.Description, after.MemorySize]).toEqual([before.Description, before.MemorySize]);
-  }, 120_000);
+  }, 180_000);
 
   it('--memory measures at that size and puts the old size back; --csv prints every invocation', async () => {
     const r = await cli([FN, '--memory', '512', '--cold', '1', '--warm', '2', '--csv', '--yes']);
     expect(r.code, r.stderr).toBe(0);
     const lines = r.stdout.trim().split('\n');
-    expect(lines[0]).toBe('target,kind,duration_ms,billed_ms,memory_size_mb,max_memory_mb,init_ms,error');
-    expect(lines.slice(1).map((l) => l.split(',').slice(0, 2).join(','))).toEqual([
-      `${FN},cold`,
-      `${FN},warm`,
-      `${FN},warm`,
+    expect(lines[0]).toBe(
+      'target,role,kind,duration_ms,billed_ms,memory_size_mb,max_memory_mb,init_ms,error,error_message,at_ms',
+    );
+    expect(lines.slice(1).map((l) => l.split(',').slice(0, 3).join(','))).toEqual([
+      `${FN},new,cold`,
+      `${FN},new,warm`,
+      `${FN},new,warm`,
     ]);
-    expect(lines.slice(1).every((l) => l.split(',')[4] === '512')).toBe(true);
+    expect(lines.slice(1).every((l) => l.split(',')[5] === '512')).toBe(true);
     expect((await config()).MemorySize).toBe(128);
   }, 120_000);
 
-  it('the text table and Markdown show ratios; a failing handler is counted, and exits 3 or 1', async () => {
-    const text = await cli([FN, '--vs', 'orders-api', '--cold', '1', '--warm', '2', '--yes']);
-    expect(text.code).toBe(3); // orders-api rejects the {} event: its invocations are function errors
-    expect(text.stdout).toMatch(/warm: errors\s+0\s+2/);
-    expect(text.stdout).toMatch(
-      /warm: USD per 1M invocations\s+\d+\.\d\d\s+\d+\.\d\d\s+\d\.\d\d× \([−+]\d+%\)/,
-    );
-    const md = await cli(['orders-api', '--cold', '0', '--warm', '2', '--markdown', '--yes']);
+  it('a side whose invocations all fail gets no ratio, no cost and no verdict, and exits 1', async () => {
+    const r = await cli(['orders-api', '--vs', FN, '--cold', '1', '--warm', '2', '--yes']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/: 3 failed: errorString: orderId is required/);
+    expect(r.stdout).toMatch(/no comparison: 3 of 3 invocations of orders-api failed/);
+    expect(r.stdout).toMatch(/Verdict: none \(invocations failed/);
+    expect(r.stdout).not.toMatch(/Monthly at/);
+    expect(r.stderr).toMatch(/3 of 6 invocations failed; give an event the function accepts/);
+    const md = await cli([
+      'orders-api',
+      '--vs',
+      FN,
+      '--cold',
+      '0',
+      '--warm',
+      '3',
+      '--markdown',
+      '--allow-errors',
+      '--yes',
+    ]);
     expect(md.code).toBe(1);
-    expect(md.stdout).toMatch(/^\| figure \| orders-api \|$/m);
-    expect(md.stderr).toMatch(/2 of 2 invocations failed/);
+    expect(md.stdout).toMatch(/^\| Start \| Runtime \| n \| Avg Duration \(ms\) \|/m);
+    expect(md.stdout).toMatch(/^\| warm \| go1\.x x86_64 \| 3 \| /m);
+    expect(md.stdout).toMatch(/```mermaid\nxychart-beta\n/);
+    expect(md.stdout).toMatch(/- \*\*go1\.x x86_64 vs go1\.x x86_64\*\*: warm duration/);
   }, 120_000);
+
+  it('an arm64 function emulated here gets a native x86_64 column, the only one the verdict uses', async () => {
+    const r = await cli([
+      'thumbnailer',
+      '--vs',
+      FN,
+      '--source',
+      'demo/functions',
+      '--cold',
+      '2',
+      '--warm',
+      '4',
+      '--json',
+      '--yes',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as BenchReport;
+    const [old, arm, native] = report.targets;
+    expect([old!.role, arm!.role, native!.role]).toEqual(['old', 'new', 'native']);
+    expect([arm!.architecture, arm!.emulated, native!.architecture, native!.emulated]).toEqual([
+      'arm64',
+      true,
+      'x86_64',
+      false,
+    ]);
+    expect(native!.temporary).toBe(true);
+    expect([native!.cold!.n, native!.warm!.n]).toEqual([2, 4]);
+    expect(report.comparisons.map((c) => c.emulated)).toEqual([true, false]);
+    expect(report.verdict!.target).toBe(native!.target);
+    // The copy is gone.
+    const names = (
+      (await aws(sb.proc.url, 'us-east-1', ['list-functions'])).json as {
+        Functions: { FunctionName: string }[];
+      }
+    ).Functions.map((f) => f.FunctionName);
+    expect(names.filter((n) => n.includes('-glm-'))).toEqual([]);
+  }, 180_000);
 
   it('bad input: usage errors exit 2, a missing function or bad event exits 1 with a hint; nothing changes', async () => {
     const revision = (await config()).RevisionId;
@@ -132,7 +187,7 @@ describe('bench interrupted', () => {
   ): Promise<{ code: number | null; stderr: string; stdout: string }> {
     const child = spawn(
       process.execPath,
-      [CLI, ...args(), 'bench', FN, '--memory', '512', '--cold', '50', '--warm', '0', '--yes', '--json'],
+      [CLI, ...args(), 'bench', FN, '--memory', '512', '--cold', '2', '--warm', '50', '--yes', '--json'],
       { env, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stderr = '';
@@ -141,7 +196,7 @@ describe('bench interrupted', () => {
     const sent = new Promise<void>((resolve) =>
       child.stderr.on('data', (d: Buffer) => {
         stderr += d.toString();
-        if (/\[3\/50\]/.test(stderr) && child.signalCode === null && !child.killed) {
+        if (/\[10\/52\]/.test(stderr) && child.signalCode === null && !child.killed) {
           child.kill(signal);
           resolve();
         }
@@ -166,8 +221,8 @@ describe('bench interrupted', () => {
     expect(r.stderr).toMatch(/stopping: putting back the description and memory size/);
     const report = JSON.parse(r.stdout) as BenchReport;
     expect(report.samples.length).toBeGreaterThanOrEqual(3);
-    expect(report.samples.length).toBeLessThan(50);
-    expect(report.warnings[0]).toMatch(/^interrupted after \d+ of 50 invocations\.$/);
+    expect(report.samples.length).toBeLessThan(52);
+    expect(report.warnings[0]).toMatch(/^interrupted after \d+ of 52 invocations\.$/);
     expect(await config()).toMatchObject({ Description: before.Description, MemorySize: before.MemorySize });
   }, 120_000);
 
@@ -184,5 +239,98 @@ describe('bench interrupted', () => {
       `${FN}: an interrupted benchmark had left its description and memory size changed; they are back to "${before.Description}" and ${before.MemorySize} MB.`,
     );
     expect(await config()).toMatchObject({ Description: before.Description, MemorySize: before.MemorySize });
+  }, 120_000);
+
+  const copies = async () =>
+    (
+      (await aws(sb.proc.url, 'us-east-1', ['list-functions'])).json as {
+        Functions: { FunctionName: string }[];
+      }
+    ).Functions.map((f) => f.FunctionName).filter((n) => n.includes('-glm-'));
+
+  it('bench --candidate leaves no function behind, even when killed: the next run deletes it first', async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        CLI,
+        ...args(),
+        'bench',
+        FN,
+        '--candidate',
+        '--source',
+        'demo/functions',
+        '--cold',
+        '1',
+        '--warm',
+        '200',
+        '--yes',
+      ],
+      { env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    await new Promise<void>((resolve) =>
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        if (/\[20\/\d+\]/.test(stderr) && !child.killed) {
+          child.kill('SIGKILL');
+          resolve();
+        }
+      }),
+    );
+    await new Promise((resolve) => child.on('close', resolve));
+    const left = await copies();
+    expect(left.length, stderr).toBeGreaterThan(0);
+    const next = await runCli([...args(), 'bench', FN, '--cold', '0', '--warm', '1', '--yes'], { env });
+    expect(next.code, next.stderr).toBe(0);
+    for (const name of left)
+      expect(next.stderr).toContain(
+        `deleted ${name} in us-east-1, a temporary function an interrupted benchmark left.`,
+      );
+    expect(await copies()).toEqual([]);
+    const whole = await runCli(
+      [
+        ...args(),
+        'bench',
+        FN,
+        '--candidate',
+        '--source',
+        'demo/functions',
+        '--cold',
+        '1',
+        '--warm',
+        '2',
+        '--json',
+        '--yes',
+      ],
+      { env },
+    );
+    expect(whole.code, whole.stderr).toBe(0);
+    const report = JSON.parse(whole.stdout) as BenchReport;
+    expect(report.targets.map((t) => [t.role, t.runtime, t.temporary])).toEqual([
+      ['old', 'go1.x', false],
+      ['new', 'provided.al2023', true],
+      ['native', 'provided.al2023', true],
+    ]);
+    expect(await copies()).toEqual([]);
+  }, 300_000);
+
+  it('on a terminal, the table fills in while invocations run, on every side', async () => {
+    const published = await aws(sb.proc.url, 'us-east-1', ['publish-version', '--function-name', FN]);
+    const v = (published.json as { Version: string }).Version;
+    const pty = spawnInPty(
+      [...args(), 'bench', FN, '--vs', `${FN}:${v}`, '--cold', '2', '--warm', '40', '--yes'],
+      { AWS_ACCESS_KEY_ID: 'AKIDTEST', AWS_SECRET_ACCESS_KEY: 'x' },
+      { rows: 24, cols: 80 },
+    );
+    // A frame with some warm samples on both sides, before the end.
+    await pty.waitFor(
+      /warm\s+\S+\s+([1-9]|[1-3]\d)\/40[^\n]*\n\s*warm\s+\S+\s+([1-9]|[1-3]\d)\/40/,
+      0,
+      90_000,
+    );
+    expect(await pty.exited).toBe(0);
+    const text = pty.text();
+    expect(text).toMatch(/warm\s+\S+\s+40\/40/);
+    expect(text).toMatch(/ETA \d+s/);
   }, 120_000);
 });

@@ -2,6 +2,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { BackupRecord, JournalEntry, JournalPort } from '../../src/core/journal.js';
 import type {
   AliasInfo,
+  EndpointInfo,
+  FunctionBlueprint,
   FunctionConfig,
   FunctionRef,
   FunctionWithCode,
@@ -312,6 +314,19 @@ export class FakeLambda implements LambdaPort {
   }
   defaultRegion(): Promise<string | undefined> {
     return Promise.resolve('us-east-1');
+  }
+  // The benchmark's copies are not part of what these tests exercise.
+  functionBlueprint(): Promise<FunctionBlueprint> {
+    return Promise.reject(new Error('FakeLambda does not copy functions'));
+  }
+  createFunction(): Promise<FunctionConfig> {
+    return Promise.reject(new Error('FakeLambda does not create functions'));
+  }
+  deleteFunction(): Promise<void> {
+    return Promise.reject(new Error('FakeLambda does not delete functions'));
+  }
+  endpointInfo(): Promise<EndpointInfo | undefined> {
+    return Promise.resolve(undefined);
   }
 }
 

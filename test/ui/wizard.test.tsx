@@ -2,7 +2,7 @@ import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
 import type { ApplyEvent, ApplyResult } from '../../src/core/apply.js';
 import { applyPlan } from '../../src/core/apply.js';
-import { benchAgainstBackups } from '../../src/core/benchmark.js';
+import { benchMany } from '../../src/core/benchmark.js';
 import { fakeBenchPort } from '../fakes/bench-port.js';
 import type { Block, FunctionPlan, Plan } from '../../src/core/plan.js';
 import type { PromoteResult } from '../../src/core/promote.js';
@@ -58,6 +58,9 @@ function gate(): { wait: Promise<void>; open: () => void } {
 }
 
 /** Services over fixed data; apply migrates one function at a time, each after `step` opens. */
+/** Targets whose invocations fail with the wizard's own event (a typed event makes them pass). */
+let failingOld: string[] = [];
+
 function fakeServices(candidates: Candidate[], step = gate(), planning?: Promise<void>) {
   const calls: { planned: FunctionRef[][]; applied: string[] } = { planned: [], applied: [] };
   const services: WizardServices = {
@@ -162,13 +165,24 @@ function fakeServices(candidates: Candidate[], step = gate(), planning?: Promise
       }
       yield { type: 'done' };
     },
-    bench: (refs, signal) =>
-      benchAgainstBackups(fakeBenchPort().port, refs, () => Promise.resolve('1'), {
-        cold: 1,
-        warm: 2,
-        event: Buffer.from('{}'),
-        signal,
-      }),
+    bench: (request, signal, chosen) =>
+      benchMany(
+        fakeBenchPort({ failing: chosen ? [] : failingOld }).port,
+        (request.kind === 'backup' ? request.refs : []).map((ref) => ({
+          key: `${ref.region}/${ref.name}`,
+          against: `${ref.name}:1`,
+          targets: [
+            { role: 'old' as const, ref: { ...ref, qualifier: '1' } },
+            { role: 'new' as const, ref },
+          ],
+        })),
+        { cold: 1, warm: 2, event: chosen ?? Buffer.from('{}'), signal },
+      ),
+    eventFrom: (text) =>
+      text.startsWith('{')
+        ? Promise.resolve(Buffer.from(text))
+        : Promise.reject(new Error(`cannot read ${text}`)),
+    lastEvent: () => Promise.resolve(undefined),
     // eslint-disable-next-line require-yield
     async *rollback() {
       await Promise.resolve();
@@ -312,15 +326,43 @@ describe('the wizard', () => {
     app.stdin.write('b');
     await until(app.lastFrame, /Benchmark the 1 migrated function on a fake against the go1\.x backup/);
     app.stdin.write('y');
-    const frame = await until(app.lastFrame, /enter back to the results/);
+    const frame = await until(app.lastFrame, /Benchmarks done[\s\S]*enter back/);
     expect(frame).toMatch(/eu-west-1\/orders against orders:1/);
-    expect(frame).toMatch(/warm: invocations\s+2\s+3/);
-    expect(frame).toMatch(/warning: orders:1 is a published version/);
-    expect(frame).toMatch(/ratio = orders \/ orders:1/);
+    expect(frame).toMatch(/cold\s+al2023 x86_64\s+1\/1/);
+    expect(frame).toMatch(/warm\s+al2023 arm64\s+2\/2/);
+    expect(frame).toMatch(/Verdict \(al2023 arm64 vs al2023 x86_64\)/);
     app.stdin.write('\r');
     await until(app.lastFrame, /Migration finished: 1 migrated/);
     app.stdin.write('q');
     expect(app.outcome()).toBe('ok');
+  });
+
+  it('a benchmark whose invocations fail shows the error, no verdict, and runs again with a typed event', async () => {
+    failingOld = ['orders:1'];
+    try {
+      const app = await migratedOne('orders');
+      app.stdin.write('b');
+      await until(app.lastFrame, /Benchmark the 1 migrated function/);
+      app.stdin.write('y');
+      let frame = await until(app.lastFrame, /e another event · l the last event · enter back/);
+      expect(frame).toMatch(/al2023 x86_64: 3 failed: errorString: orderId is required/);
+      expect(frame).toMatch(/no comparison: 3 of 3 invocations of orders:1 failed/);
+      expect(frame).toMatch(/Verdict: none \(invocations failed/);
+      app.stdin.write('e');
+      await until(app.lastFrame, /Event \(JSON, or the path of a JSON file\)/);
+      app.stdin.write('nope');
+      app.stdin.write('\r');
+      await until(app.lastFrame, /cannot read nope/);
+      for (let i = 0; i < 4; i++) app.stdin.write('\x7f');
+      app.stdin.write('{"orderId":"1"}');
+      await until(app.lastFrame, /\{"orderId":"1"\}/);
+      app.stdin.write('\r');
+      frame = await until(app.lastFrame, /Benchmarks done[\s\S]*enter back/);
+      expect(frame).toMatch(/Verdict \(al2023 arm64 vs al2023 x86_64\)/);
+      app.unmount();
+    } finally {
+      failingOld = [];
+    }
   });
 
   it('planning many functions shows those in progress first and counts what does not fit', async () => {
@@ -371,7 +413,7 @@ describe('the wizard', () => {
     app.stdin.write('b');
     await until(app.lastFrame, /Benchmark the 1 selected function on a fake/);
     app.stdin.write('y');
-    frame = await until(app.lastFrame, /enter back to the results/);
+    frame = await until(app.lastFrame, /Benchmarks done[\s\S]*enter back/);
     expect(frame).toMatch(/eu-west-1\/orders against orders:1/);
     app.stdin.write('\r');
     await until(app.lastFrame, /Migrations recorded in \/state \(2\), 1 selected/);
@@ -390,15 +432,20 @@ describe('the wizard', () => {
   it('a benchmark is not over before its functions are listed; back returns to the screen it came from', () => {
     const intents = (st: ReturnType<typeof initialWizard>) => bindingsFor(st).map((b) => b.intent);
     let s = initialWizard({ target: 'provided.al2023', arch: 'arm64', strategy: 'auto' });
-    s = wizardReducer(s, { type: 'bench-start' });
+    s = wizardReducer(s, { type: 'bench-start', request: { kind: 'backup', refs: [] } });
     expect(s.screen.kind).toBe('benchmarking');
     expect(intents(s)).not.toContain('results');
     s = wizardReducer(s, {
-      type: 'bench-event',
-      event: { type: 'targets', targets: [{ key: 'r/a', against: null }] },
+      type: 'bench-events',
+      events: [{ type: 'targets', targets: [{ key: 'r/a', against: null }] }],
+      at: 0,
     });
     expect(intents(s)).not.toContain('results');
-    s = wizardReducer(s, { type: 'bench-event', event: { type: 'failed', key: 'r/a', message: 'x' } });
+    s = wizardReducer(s, {
+      type: 'bench-events',
+      events: [{ type: 'failed', key: 'r/a', message: 'x' }],
+      at: 0,
+    });
     expect(intents(s)).toContain('results');
     expect(s.printed).toHaveLength(1);
     expect(wizardReducer(s, { type: 'back' }).screen.kind).toBe('scanning');

@@ -1,8 +1,8 @@
-import { Box, Static, Text, useApp, useInput, useStdout } from 'ink';
+import { Box, Static, Text, useApp, useInput, useStdout, type Key } from 'ink';
 import { FinishedRow } from '../progress/ProgressView.js';
 import { useEffect, type ReactElement } from 'react';
 import { ColorProvider } from './frame.js';
-import { handleIntent } from './intents.js';
+import { handleIntent, rerunFailing } from './intents.js';
 import { bindingsFor, charName, hintLine, keyName } from './keys.js';
 import { ScreenOnShow } from './screens.js';
 import type { WizardChoices, WizardServices } from './services.js';
@@ -64,6 +64,22 @@ export function Wizard({
     exit();
   }
 
+  /** The event prompt of a benchmark whose invocations failed: a line of text, enter runs it. */
+  function typeEvent(input: string, key: Key, text: string): void {
+    if (key.escape) return dispatch({ type: 'bench-ask', close: true });
+    if (key.backspace || key.delete) return dispatch({ type: 'bench-ask', text: text.slice(0, -1) });
+    if (!key.return) return dispatch({ type: 'bench-ask', text: text + input.replace(/[\r\n]/g, '') });
+    void jobs.run(async () => {
+      try {
+        const event = await services.eventFrom(text);
+        dispatch({ type: 'bench-ask', close: true });
+        rerunFailing({ state: latest.current, work: jobs }, event);
+      } catch (e) {
+        dispatch({ type: 'bench-ask', text, error: (e as Error).message });
+      }
+    });
+  }
+
   useInput((input, key) => {
     if (key.ctrl && input === 'c') {
       if (working(latest.current)) {
@@ -72,6 +88,8 @@ export function Wizard({
       } else quit();
       return;
     }
+    const screen = latest.current.screen;
+    if (screen.kind === 'benchmarking' && screen.asking) return typeEvent(input, key, screen.asking.text);
     // Keys typed faster than a frame arrive together: each is a key of its own (for the screen on show).
     const names =
       input.length > 1 && !key.ctrl && !key.meta ? [...input].map(charName) : [keyName(input, key)];

@@ -2,7 +2,15 @@ import type { FunctionRef } from '../../core/ports.js';
 import { planLines } from './choose-screens.js';
 import type { Intent } from './keys.js';
 import type { WizardServices } from './services.js';
-import { changing, selectedRefs, type DoneScreen, type WizardAction, type WizardState } from './state.js';
+import {
+  benchFailing,
+  changing,
+  selectedRefs,
+  type BenchRequest,
+  type DoneScreen,
+  type WizardAction,
+  type WizardState,
+} from './state.js';
 import type { useWizardWork } from './use-wizard-work.js';
 
 /** The functions a migration's results list as migrated. */
@@ -31,7 +39,7 @@ function confirmed(c: IntentContext): void {
   } else if (s.kind === 'done' || s.kind === 'history') {
     const refs = s.kind === 'history' ? selectedRefs(s) : migratedRefs(s);
     if (s.confirming === 'promote') void c.work.promote(refs);
-    else if (s.confirming === 'bench') void c.work.bench(refs);
+    else if (s.confirming === 'bench') void c.work.bench({ kind: 'backup', refs });
     else void c.work.work('rollback', (signal) => c.services.rollback(refs, signal));
   }
 }
@@ -72,6 +80,20 @@ export function handleIntent(intent: Intent, c: IntentContext): void {
       return dispatch({ type: 'confirm', open: true, what: 'rollback' });
     case 'ask-bench':
       return dispatch({ type: 'confirm', open: true, what: 'bench' });
+    case 'bench-candidate':
+      if (s.kind === 'review' && changing(s.plan).length > 0)
+        void c.work.bench({ kind: 'candidate', functions: changing(s.plan) });
+      return;
+    case 'bench-event':
+      return dispatch({ type: 'bench-ask', text: '' });
+    case 'bench-last-event':
+      void c.work.run(async () => {
+        const event = await c.services.lastEvent();
+        if (!event)
+          return dispatch({ type: 'bench-ask', text: '', error: 'no event was used before: type one' });
+        rerunFailing(c, event);
+      });
+      return;
     case 'ask-promote':
       return dispatch({ type: 'confirm', open: true, what: 'promote' });
     case 'canary':
@@ -87,4 +109,20 @@ export function handleIntent(intent: Intent, c: IntentContext): void {
     case 'quit':
       return c.quit();
   }
+}
+
+/** Benchmarks again, with `event`, the functions of the benchmark on show whose invocations failed. */
+export function rerunFailing(c: Pick<IntentContext, 'state' | 'work'>, event: Buffer): void {
+  const s = c.state.screen;
+  if (s.kind !== 'benchmarking') return;
+  const failing = new Set(s.rows.filter(benchFailing).map((r) => r.key));
+  const key = (region: string, name: string) => `${region}/${name}`;
+  const request: BenchRequest =
+    s.request.kind === 'backup'
+      ? { kind: 'backup', refs: s.request.refs.filter((r) => failing.has(key(r.region, r.name))) }
+      : {
+          kind: 'candidate',
+          functions: s.request.functions.filter((f) => failing.has(key(f.region, f.functionName))),
+        };
+  void c.work.bench(request, event);
 }

@@ -1,5 +1,5 @@
 import type { Key } from 'ink';
-import { benchFinished, type WizardState } from './state.js';
+import { benchFailing, benchFinished, type WizardState } from './state.js';
 
 /** What a key asks the wizard to do. */
 export type Intent =
@@ -18,6 +18,9 @@ export type Intent =
   | 'ask-apply'
   | 'ask-rollback'
   | 'ask-bench'
+  | 'bench-candidate'
+  | 'bench-event'
+  | 'bench-last-event'
   | 'ask-promote'
   | 'canary'
   | 'results'
@@ -73,6 +76,7 @@ export function bindingsFor(state: WizardState): readonly Binding[] {
       return [
         ...SCROLL,
         b(['return'], 'enter migrate', 'ask-apply'),
+        b(['c'], 'c benchmark a candidate first', 'bench-candidate'),
         b(['b', 'escape'], 'b back', 'back'),
         QUIT,
       ];
@@ -111,8 +115,17 @@ export function bindingsFor(state: WizardState): readonly Binding[] {
     }
     case 'promoting':
       return s.finished ? [b(['return', 'escape'], 'enter back to the results', 'results'), QUIT] : [];
-    case 'benchmarking':
-      return benchFinished(s) ? [b(['return', 'escape'], 'enter back to the results', 'results'), QUIT] : [];
+    case 'benchmarking': {
+      if (!benchFinished(s) || s.asking) return [];
+      const failing = s.rows.some(benchFailing);
+      return [
+        ...(failing
+          ? [b(['e'], 'e another event', 'bench-event'), b(['l'], 'l the last event', 'bench-last-event')]
+          : []),
+        b(['return', 'escape'], 'enter back', 'results'),
+        QUIT,
+      ];
+    }
     case 'failed':
       return [b(['r'], 'r retry', 'rescan'), QUIT];
   }

@@ -1,5 +1,6 @@
 import type { ApplyEvent, ApplyResult } from '../../core/apply.js';
-import type { BackupBenchEvent } from '../../core/benchmark.js';
+import type { ManyBenchEvent } from '../../core/benchmark.js';
+import type { BenchRequest } from './state.js';
 import type { HistoryError, HistoryRow } from '../../core/history.js';
 import type { Architecture } from '../../lambda/lifecycle.js';
 import type { Plan, PlanEvent, Strategy } from '../../core/plan.js';
@@ -44,8 +45,13 @@ export interface WizardServices {
   /** Every function's latest journaled migration, with what the function is now; unreadable journals apart. */
   history(): Promise<{ rows: HistoryRow[]; errors: HistoryError[] }>;
   /**
-   * Benchmarks each function against the published backup of its original code, one after another;
-   * `signal` stops it, putting back what it changed.
+   * Benchmarks migrated functions against the published backup of their original code, or planned ones
+   * against temporary candidates built from the plan, a few at a time; `signal` stops it, putting back what
+   * it changed and deleting what it created. `event` replaces the wizard's event.
    */
-  bench(refs: readonly FunctionRef[], signal: AbortSignal): AsyncIterable<BackupBenchEvent>;
+  bench(request: BenchRequest, signal: AbortSignal, event?: Buffer): AsyncIterable<ManyBenchEvent>;
+  /** An event from what was typed: JSON, or the path of a file that holds JSON (remembered as the last one). */
+  eventFrom(text: string): Promise<Buffer>;
+  /** The event last used for a benchmark, if any. */
+  lastEvent(): Promise<Buffer | undefined>;
 }

@@ -1,5 +1,6 @@
 import type { ApplyEvent, ApplyResult } from '../../core/apply.js';
-import type { BackupBenchEvent, BenchReport } from '../../core/benchmark.js';
+import type { ManyBenchEvent } from '../../core/benchmark.js';
+import { newLiveBench, reduceLiveBench, type LiveBench } from '../bench-view.js';
 import type { HistoryError, HistoryRow } from '../../core/history.js';
 import { changingFunctions, type FunctionPlan, type Plan, type PlanEvent } from '../../core/plan.js';
 import type { FunctionRef } from '../../core/ports.js';
@@ -15,15 +16,21 @@ export interface PlanRow {
   readonly plan?: FunctionPlan;
 }
 
-/** One function being benchmarked: progress, then its report or why it has none. */
+/** One function being benchmarked: its live block, then its report or why it has none. */
 export interface BenchRow {
   readonly key: string;
-  readonly against: string | null;
-  readonly done: number;
-  readonly total: number;
-  readonly report?: BenchReport;
-  readonly error?: string;
+  readonly live: LiveBench;
 }
+
+/** What a benchmark compares: migrated functions against their backups, or planned ones against candidates. */
+export type BenchRequest =
+  | { readonly kind: 'backup'; readonly refs: readonly FunctionRef[] }
+  | { readonly kind: 'candidate'; readonly functions: readonly FunctionPlan[] };
+
+/** A row whose invocations failed: the wizard asks for another event. */
+export const benchFailing = (r: BenchRow): boolean =>
+  r.live.failed === undefined &&
+  (r.live.report?.targets.some((t) => (t.cold?.errors ?? 0) + (t.warm?.errors ?? 0) > 0) ?? false);
 
 /** One alias moved (or not), as a line. */
 export interface PromoteRow {
@@ -63,6 +70,10 @@ export type Screen =
       /** False until the backup versions are found and the functions listed. */
       readonly listed: boolean;
       readonly rows: readonly BenchRow[];
+      /** What was asked for: a rerun with another event asks it again for the failing functions. */
+      readonly request: BenchRequest;
+      /** The event being typed (JSON, or a file's path), and why the last one was refused. */
+      readonly asking?: { readonly text: string; readonly error?: string };
     }
   | {
       readonly kind: 'history';
@@ -101,7 +112,7 @@ export type DoneScreen = Extract<Screen, { kind: 'done' }>;
 
 /** True once every function of a benchmark has its report or its failure. */
 export const benchFinished = (s: Extract<Screen, { kind: 'benchmarking' }>): boolean =>
-  s.listed && s.rows.every((r) => r.report || r.error);
+  s.listed && s.rows.every((r) => r.live.report || r.live.failed);
 export type HistoryScreen = Extract<Screen, { kind: 'history' }>;
 
 export type SelectScreen = Extract<Screen, { kind: 'select' }>;
@@ -120,8 +131,9 @@ export type WizardAction =
   | { readonly type: 'confirm'; readonly open: boolean; readonly what?: 'rollback' | 'bench' | 'promote' }
   | { readonly type: 'promote-start' }
   | { readonly type: 'promote-event'; readonly event: PromoteEvent }
-  | { readonly type: 'bench-start' }
-  | { readonly type: 'bench-event'; readonly event: BackupBenchEvent }
+  | { readonly type: 'bench-start'; readonly request: BenchRequest }
+  | { readonly type: 'bench-events'; readonly events: readonly ManyBenchEvent[]; readonly at: number }
+  | { readonly type: 'bench-ask'; readonly text?: string; readonly error?: string; readonly close?: boolean }
   | {
       readonly type: 'history-open';
       readonly rows: readonly HistoryRow[];
@@ -265,21 +277,23 @@ function onList(
   }
 }
 
-/** A benchmark's targets, then each one's progress and its report or failure (printed once it ends). */
-function onBench(state: WizardState, e: BackupBenchEvent): WizardState {
+/** A benchmark's targets, then each one's live block and its report or failure (printed once it ends). */
+function onBench(state: WizardState, e: ManyBenchEvent, at: number): WizardState {
   const s = state.screen;
   if (s.kind !== 'benchmarking') return state;
   if (e.type === 'targets')
     return {
       ...state,
-      screen: { ...s, listed: true, rows: e.targets.map((t) => ({ ...t, done: 0, total: 0 })) },
+      screen: {
+        ...s,
+        listed: true,
+        rows: e.targets.map((t) => ({ key: t.key, live: newLiveBench(t.key, t.against, at) })),
+      },
     };
   const rows = s.rows.map((r): BenchRow => {
     if (r.key !== e.key) return r;
-    if (e.type === 'failed') return { ...r, error: e.message };
-    const b = e.event;
-    if (b.type === 'sample') return { ...r, done: b.done, total: b.total };
-    return b.type === 'done' ? { ...r, report: b.report } : r;
+    if (e.type === 'failed') return { ...r, live: { ...r.live, failed: e.message } };
+    return { ...r, live: reduceLiveBench(r.live, e.event, at) };
   });
   const ended =
     e.type === 'failed' || e.event.type === 'done' ? rows.find((r) => r.key === e.key) : undefined;
@@ -287,6 +301,20 @@ function onBench(state: WizardState, e: BackupBenchEvent): WizardState {
     ...state,
     printed: ended ? print(state, [{ kind: 'bench', row: ended }]) : state.printed,
     screen: { ...s, rows },
+  };
+}
+
+/** The event prompt of a finished benchmark with failures: open, typed into, refused, or closed. */
+function onBenchAsk(state: WizardState, a: Extract<WizardAction, { type: 'bench-ask' }>): WizardState {
+  const s = state.screen;
+  if (s.kind !== 'benchmarking') return state;
+  if (a.close) {
+    const { asking: _, ...rest } = s;
+    return { ...state, screen: rest };
+  }
+  return {
+    ...state,
+    screen: { ...s, asking: { text: a.text ?? s.asking?.text ?? '', ...(a.error && { error: a.error }) } },
   };
 }
 
@@ -388,9 +416,11 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
     case 'confirm':
       return onConfirm(state, action);
     case 'bench-start':
-      return forward(state, { kind: 'benchmarking', listed: false, rows: [] });
-    case 'bench-event':
-      return onBench(state, action.event);
+      return forward(state, { kind: 'benchmarking', listed: false, rows: [], request: action.request });
+    case 'bench-events':
+      return action.events.reduce((st, e) => onBench(st, e, action.at), state);
+    case 'bench-ask':
+      return onBenchAsk(state, action);
     case 'promote-start':
       return forward(state, { kind: 'promoting', rows: [], finished: false });
     case 'promote-event':

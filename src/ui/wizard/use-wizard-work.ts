@@ -3,9 +3,13 @@ import type { ApplyEvent, ApplyResult } from '../../core/apply.js';
 import type { FunctionRef } from '../../core/ports.js';
 import { UserError } from '../../errors.js';
 import type { WizardChoices, WizardServices } from './services.js';
-import { initialWizard, wizardReducer, type WizardAction } from './state.js';
+import type { ManyBenchEvent } from '../../core/benchmark.js';
+import { initialWizard, wizardReducer, type BenchRequest, type WizardAction } from './state.js';
 
 type WorkStream = AsyncIterable<ApplyEvent | { type: 'done'; results: ApplyResult[]; stopped?: boolean }>;
+
+/** How often a running benchmark's events reach the screen. */
+export const BENCH_FLUSH_MS = 125;
 
 /** An error as the wizard shows it: the user's own, or a bug with where to report it. */
 export function errorText(e: unknown): { message: string; hint: string | undefined } {
@@ -83,16 +87,30 @@ export function useWizardWork(services: WizardServices, choices: WizardChoices) 
     });
   };
 
-  /** Benchmarks each function against the published backup of its original code, one after another. */
-  const bench = (refs: FunctionRef[]) => {
+  /**
+   * Benchmarks functions a few at a time. Events are handed to the reducer in batches every BENCH_FLUSH_MS:
+   * samples arrive faster than a screen is worth redrawing.
+   */
+  const bench = (request: BenchRequest, event?: Buffer) => {
     const controller = new AbortController();
     abort.current = controller;
-    dispatch({ type: 'bench-start' });
+    dispatch({ type: 'bench-start', request });
     return run(async () => {
+      let pending: ManyBenchEvent[] = [];
+      const flush = () => {
+        if (pending.length === 0) return;
+        dispatch({ type: 'bench-events', events: pending, at: Date.now() });
+        pending = [];
+      };
+      const timer = setInterval(flush, BENCH_FLUSH_MS);
       try {
-        for await (const event of services.bench(refs, controller.signal))
-          dispatch({ type: 'bench-event', event });
+        for await (const e of services.bench(request, controller.signal, event)) {
+          pending.push(e);
+          if (e.type !== 'event' || e.event.type !== 'sample') flush();
+        }
       } finally {
+        clearInterval(timer);
+        flush();
         if (abort.current === controller) abort.current = undefined;
       }
     });

@@ -1,9 +1,10 @@
-import { Box, Text } from 'ink';
+import { Box, Text, useStdout } from 'ink';
 import type { ReactElement } from 'react';
-import { renderBench } from '../bench-text.js';
+import { benchLines } from '../bench-view.js';
+import { BenchBlocks, StyledLine } from '../bench/BenchBlocks.js';
 import { LiveRows } from '../progress/ProgressView.js';
 import { spinnerAt, useNow } from './use-now.js';
-import type { BenchRow } from './state.js';
+import { benchFailing, type BenchRow } from './state.js';
 import { useColor, type ScreenProps } from './frame.js';
 
 const COLORS = { migrated: 'green', 'rolled-back': 'yellow', failed: 'red', skipped: 'gray' } as const;
@@ -83,43 +84,65 @@ export function FailedScreen({ screen }: ScreenProps<'failed'>): ReactElement {
 
 export function BenchResult({ row }: { row: BenchRow }): ReactElement {
   const color = useColor();
+  const { stdout } = useStdout();
+  const width = Math.max(60, (stdout.columns || 80) - 1);
+  const b = row.live;
   return (
     <Box flexDirection="column" marginBottom={1}>
-      <Text bold>
+      <Text bold wrap="truncate-end">
         {row.key}
-        {row.against ? ` against ${row.against}` : ' (no backup version to compare with)'}
+        {b.against ? ` against ${b.against}` : ' (nothing to compare with)'}
       </Text>
-      {row.error && <Text color={color ? 'red' : undefined}>error: {row.error}</Text>}
-      {row.report && <Text>{renderBench(row.report)}</Text>}
-      {row.report?.warnings.map((w) => (
-        <Text key={w} color={color ? 'yellow' : undefined}>
-          warning: {w}
-        </Text>
+      {benchLines(b, b.lastAt, width, true).map((line, i) => (
+        <StyledLine key={i} line={line} color={color} />
       ))}
     </Box>
   );
 }
 
-/** The benchmark running now (finished ones are printed above the screen, by the wizard's one Static). */
-export function BenchScreen({ screen }: ScreenProps<'benchmarking'>): ReactElement {
+/** The benchmarks running now, live (finished ones are printed above the screen, by the wizard's one Static). */
+export function BenchScreen({ screen, frame }: ScreenProps<'benchmarking'>): ReactElement {
   const color = useColor();
-  const now = useNow();
-  const running = screen.rows.filter((r) => !r.report && !r.error);
+  const now = useNow(250);
+  const { stdout } = useStdout();
+  const running = screen.rows.filter((r) => !r.live.report && !r.live.failed);
+  const failing = screen.rows.filter(benchFailing);
   return (
     <Box flexDirection="column">
-      {running.map((r) => (
-        <Text key={r.key}>
-          <Text color={color ? 'cyan' : undefined}>{spinnerAt(now)}</Text> <Text bold>{r.key}</Text>
-          {r.against ? ` against ${r.against}` : ''}:{' '}
-          {r.total > 0 ? `${r.done}/${r.total} invocations` : 'starting'}
-        </Text>
-      ))}
       {!screen.listed && (
         <Text>
-          <Text color={color ? 'cyan' : undefined}>{spinnerAt(now)}</Text> finding the backup versions
+          <Text color={color ? 'cyan' : undefined}>{spinnerAt(now)}</Text>{' '}
+          {screen.request.kind === 'backup'
+            ? 'finding the backup versions'
+            : 'preparing the candidates (and native builds where arm64 is emulated)'}
         </Text>
       )}
-      {screen.listed && running.length === 0 && <Text>Benchmarks done: the tables are above.</Text>}
+      <BenchBlocks
+        benches={running.map((r) => r.live)}
+        now={now}
+        width={Math.max(60, (stdout.columns || 80) - 1)}
+        rows={Math.max(4, frame.rows + 2)}
+        color={color}
+      />
+      {screen.listed && running.length === 0 && failing.length === 0 && (
+        <Text>Benchmarks done: the reports are above.</Text>
+      )}
+      {screen.listed && running.length === 0 && failing.length > 0 && !screen.asking && (
+        <Text color={color ? 'red' : undefined} wrap="wrap">
+          {failing.map((r) => r.key).join(', ')}: invocations failed with this event, so there is no
+          comparison. Give an event the function accepts.
+        </Text>
+      )}
+      {screen.asking && (
+        <Box flexDirection="column">
+          <Text>
+            Event (JSON, or the path of a JSON file), enter to run, esc to cancel:{' '}
+            <Text color={color ? 'cyan' : undefined}>{screen.asking.text}</Text>
+            <Text inverse> </Text>
+          </Text>
+          {screen.asking.error && <Text color={color ? 'red' : undefined}>{screen.asking.error}</Text>}
+        </Box>
+      )}
     </Box>
   );
 }
