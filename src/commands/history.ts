@@ -3,6 +3,7 @@ import type { Command, CommandContext } from './command.js';
 import { lambdaPortFor } from './aws-context.js';
 import { allRegions } from './regions.js';
 import { journalFor } from './state.js';
+import { createBenchLog } from '../state/bench-undo.js';
 
 function liveText(r: HistoryRow): string {
   if (!r.live) return '';
@@ -10,6 +11,28 @@ function liveText(r: HistoryRow): string {
   const l = r.live;
   const what = `${l.runtime} ${l.architecture}, handler ${l.handler}, ${l.shape === 'other' ? `CodeSha256 ${l.codeSha256}` : `the ${l.shape} code`}`;
   return `\n    now: ${what}${l.agrees ? '' : ' — does not match the journal: changed outside go-lambda-migrate'}`;
+}
+
+/** Each benchmark of a migration, a line: when, what against what, the verdict's figures. */
+function benchText(r: HistoryRow): string {
+  return (r.benchmarks ?? [])
+    .map((b) => {
+      const v = b.verdict;
+      const pct = (x: number) => `${x < 1 ? '−' : '+'}${Math.abs((x - 1) * 100).toFixed(0)}%`;
+      const figures = v
+        ? [
+            v.changes['cold init'] &&
+              `cold init ${v.changes['cold init'].measurable ? pct(v.changes['cold init'].ratio) : 'no measurable change'}`,
+            v.changes['warm duration'] &&
+              `warm duration ${v.changes['warm duration'].measurable ? pct(v.changes['warm duration'].ratio) : 'no measurable change'}`,
+            v.costRatio !== null && `cost ${pct(v.costRatio)} per 1M`,
+          ]
+            .filter(Boolean)
+            .join(', ')
+        : 'no verdict';
+      return `\n    bench ${b.stage} (${b.time}): ${b.sides.map((s) => `${s.runtime} ${s.architecture}${s.emulated ? ' emulated' : ''}`).join(' | ')}: ${figures}`;
+    })
+    .join('');
 }
 
 /** The command that moves an unfinished migration on, for the CLI's listing. */
@@ -55,6 +78,7 @@ export const historyCommand: Command = {
       ...(regions.length > 0 && { regions }),
       ...(ctx.positionals.length > 0 && { names: ctx.positionals }),
       ...(ctx.values['journal-only'] !== true && { lambda: lambdaPortFor(ctx.globals) }),
+      benchmarks: createBenchLog(ctx.globals.stateDir),
     });
     if (ctx.globals.json) {
       ctx.stdout.write(JSON.stringify({ migrations: rows, errors }, null, 2) + '\n');
@@ -71,6 +95,7 @@ export const historyCommand: Command = {
           (r.latest && nextCommand(r) ? `    next: ${nextCommand(r)}\n` : '') +
           `    migration ${r.migration}; backup: ${r.backup ? `${r.backup.path}${r.backup.version ? `, published as version ${r.backup.version}` : ''}` : 'none'}` +
           liveText(r) +
+          benchText(r) +
           '\n',
       );
     }

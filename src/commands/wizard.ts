@@ -83,7 +83,7 @@ export function wizardServices(
     rollback: (refs, signal) => rollbackMigrations(lambda, journal, refs, { signal, locks }),
     // The latest migration of each function, with what the function is now: the ones rollback acts on.
     history: async () => {
-      const { rows, errors } = await migrationHistory(journal, { lambda });
+      const { rows, errors } = await migrationHistory(journal, { lambda, benchmarks: benchLog });
       return { rows: rows.filter((r) => r.latest), errors };
     },
     promote: (refs, weight) =>

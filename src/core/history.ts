@@ -11,6 +11,7 @@ import {
   type Phase,
 } from './migration-machine.js';
 import type { FunctionConfig, FunctionRef, LambdaPort } from './ports.js';
+import type { BenchLog, BenchRecord } from './bench-report.js';
 import { candidate, type Candidate, type ScanEvent } from './scan.js';
 
 /** What the function is now, read from Lambda, against its latest migration. */
@@ -47,6 +48,8 @@ export interface HistoryRow {
   readonly latest: boolean;
   /** The function now (latest migrations only, unless history was asked not to read functions). */
   readonly live?: LiveState;
+  /** Benchmarks of this migration: against a candidate before it, against the backup after it. */
+  readonly benchmarks?: readonly BenchRecord[];
 }
 
 /** A journal history could not read (damaged, or of a newer format). */
@@ -63,6 +66,8 @@ export interface HistoryQuery {
   readonly names?: readonly string[];
   /** Reads each function's configuration (latest migrations); absent: the journals alone. */
   readonly lambda?: LambdaPort;
+  /** Where benchmarks are kept: each migration lists those that measured it. */
+  readonly benchmarks?: BenchLog;
 }
 
 /**
@@ -146,8 +151,16 @@ export async function migrationHistory(
         live = { error: (e as Error).message };
       }
     }
-    for (const s of migrations) {
+    const benches = query.benchmarks ? await query.benchmarks.read(ref) : [];
+    migrations.forEach((s, i) => {
       const isLatest = s === latest;
+      const next = migrations[i + 1]?.startedAt;
+      const previous = migrations[i - 1]?.startedAt ?? '';
+      const mine = benches.filter((b) =>
+        b.migration
+          ? b.migration === s.record.id
+          : b.stage === 'before' && b.time > previous && b.time <= s.startedAt && (!next || b.time < next),
+      );
       rows.push({
         functionName: ref.name,
         region: ref.region,
@@ -164,8 +177,9 @@ export async function migrationHistory(
         journal: journal.path(ref),
         latest: isLatest,
         ...(isLatest && live && { live }),
+        ...(mine.length > 0 && { benchmarks: mine }),
       });
-    }
+    });
   });
   rows.sort((a, b) => (a.startedAt === b.startedAt ? 0 : a.startedAt < b.startedAt ? 1 : -1));
   errors.sort((a, b) => (a.journal < b.journal ? -1 : 1));

@@ -5,7 +5,7 @@ import { newLiveBench, reduceLiveBench, type LiveBench } from '../bench-view.js'
 import { BenchBlocks } from './BenchBlocks.js';
 
 /** How often the live screen redraws at most: a long run's samples arrive faster than anyone reads. */
-export const REDRAW_MS = 125;
+export const REDRAW_MS = 200;
 
 /** The latest state, pulled at REDRAW_MS: events update a plain object, React sees it at that pace. */
 function Live({

@@ -1,6 +1,5 @@
 import type { ApplyEvent, ApplyResult } from '../../core/apply.js';
 import type { ManyBenchEvent } from '../../core/benchmark.js';
-import type { BenchRequest } from './state.js';
 import type { HistoryError, HistoryRow } from '../../core/history.js';
 import type { Architecture } from '../../lambda/lifecycle.js';
 import type { Plan, PlanEvent, Strategy } from '../../core/plan.js';
@@ -55,3 +54,8 @@ export interface WizardServices {
   /** The event last used for a benchmark, if any. */
   lastEvent(): Promise<Buffer | undefined>;
 }
+
+/** What a benchmark compares: migrated functions against their backups, or planned ones against candidates. */
+export type BenchRequest =
+  | { readonly kind: 'backup'; readonly refs: readonly FunctionRef[] }
+  | { readonly kind: 'candidate'; readonly functions: readonly FunctionPlan[] };

@@ -7,7 +7,9 @@ import type { FunctionRef } from '../../core/ports.js';
 import { describeRouting, type PromoteEvent } from '../../core/promote.js';
 import type { Candidate, ScanEvent } from '../../core/scan.js';
 import { initialProgress, progressReducer, type ProgressState, type Row } from '../progress/state.js';
-import type { WizardChoices } from './services.js';
+import type { BenchRequest, WizardChoices } from './services.js';
+
+export type { BenchRequest } from './services.js';
 
 /** One function being planned. */
 export interface PlanRow {
@@ -21,11 +23,6 @@ export interface BenchRow {
   readonly key: string;
   readonly live: LiveBench;
 }
-
-/** What a benchmark compares: migrated functions against their backups, or planned ones against candidates. */
-export type BenchRequest =
-  | { readonly kind: 'backup'; readonly refs: readonly FunctionRef[] }
-  | { readonly kind: 'candidate'; readonly functions: readonly FunctionPlan[] };
 
 /** A row whose invocations failed: the wizard asks for another event. */
 export const benchFailing = (r: BenchRow): boolean =>
