@@ -129,6 +129,14 @@ export interface MetricsPort {
   invocations(ref: FunctionRef, days: number): Promise<number>;
 }
 
+/** CloudFormation, read-only: the template a function's stack was deployed from. */
+export interface StackPort {
+  /** GetTemplate: the template as written (stage Original, so SAM's is SAM's, not the transformed one). */
+  template(region: string, stack: string): Promise<string>;
+  /** DescribeStackResources by physical id: the stack and logical id of a resource, or null when none owns it. */
+  ownerOf(region: string, physicalId: string): Promise<{ stack: string; logicalId: string } | null>;
+}
+
 /** Lambda, as the tool needs it. Implemented over the SDK (src/aws) and by in-memory fakes in tests. */
 export interface LambdaPort {
   /** Every function of a region, a page at a time as they arrive; with `allVersions`, published versions too. */
