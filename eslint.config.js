@@ -52,7 +52,7 @@ function layerRules() {
 }
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'demo/', 'templates/', '**/*.mjs'] },
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'demo/', 'templates/', 'test/fixtures/', '**/*.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -13,6 +13,8 @@ command -v readelf >/dev/null 2>&1 || need+=(binutils)
 command -v aws >/dev/null 2>&1 || need+=(awscli)
 command -v script >/dev/null 2>&1 || need+=(bsdutils) # a pseudo-terminal for the wizard's tests
 command -v gcc >/dev/null 2>&1 || need+=(gcc) # cgo test fixtures
+command -v make >/dev/null 2>&1 || need+=(make) # the rendered Makefile template
+command -v git >/dev/null 2>&1 || need+=(git) # IaC patches are checked with git apply
 python3 -c 'import botocore' >/dev/null 2>&1 || need+=(python3-botocore) # the official API models, for the conformance test
 
 if [ ${#need[@]} -gt 0 ]; then

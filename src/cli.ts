@@ -11,6 +11,7 @@ import { planCommand } from './commands/plan.js';
 import { applyCommand } from './commands/apply.js';
 import { rollbackCommand } from './commands/rollback.js';
 import { historyCommand } from './commands/history.js';
+import { templatesCommand } from './commands/templates.js';
 import { wizardCommand } from './commands/wizard.js';
 import { benchCommand } from './commands/bench.js';
 import { promoteCommand } from './commands/promote.js';
@@ -26,6 +27,7 @@ const COMMANDS: readonly Command[] = [
   applyCommand,
   rollbackCommand,
   historyCommand,
+  templatesCommand,
   wizardCommand,
   benchCommand,
   promoteCommand,

@@ -142,24 +142,34 @@ function sdkClients(
   };
 }
 
-/** The Resource Groups Tagging API's clients, one per region, with the same endpoint, credentials and retries. */
-function taggingClients(options: AwsOptions): (region: string) => ResourceGroupsTaggingAPIClient {
-  const clients = new Map<string, ResourceGroupsTaggingAPIClient>();
+/** The options every client of a region shares: endpoint, profile, credentials and retries. */
+export function clientOptions(options: AwsOptions, region: string) {
+  return {
+    region,
+    maxAttempts: options.maxAttempts ?? 8,
+    retryMode: options.retryMode ?? 'standard',
+    ...(options.profile && { profile: options.profile }),
+    ...(options.endpointUrl && { endpoint: options.endpointUrl }),
+    ...(options.staticCredentials && { credentials: options.staticCredentials }),
+  };
+}
+
+/** One client per region, made on first use. */
+export function perRegion<C>(make: (region: string) => C): (region: string) => C {
+  const clients = new Map<string, C>();
   return (region) => {
     let c = clients.get(region);
     if (!c) {
-      c = new ResourceGroupsTaggingAPIClient({
-        region,
-        maxAttempts: options.maxAttempts ?? 8,
-        retryMode: options.retryMode ?? 'standard',
-        ...(options.profile && { profile: options.profile }),
-        ...(options.endpointUrl && { endpoint: options.endpointUrl }),
-        ...(options.staticCredentials && { credentials: options.staticCredentials }),
-      });
+      c = make(region);
       clients.set(region, c);
     }
     return c;
   };
+}
+
+/** The Resource Groups Tagging API's clients, one per region, with the same endpoint, credentials and retries. */
+function taggingClients(options: AwsOptions): (region: string) => ResourceGroupsTaggingAPIClient {
+  return perRegion((region) => new ResourceGroupsTaggingAPIClient(clientOptions(options, region)));
 }
 
 /**

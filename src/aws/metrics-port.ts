@@ -1,27 +1,12 @@
 import { CloudWatchClient, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import type { MetricsPort } from '../core/ports.js';
-import { call, type AwsOptions } from './lambda-port.js';
+import { call, clientOptions, perRegion, type AwsOptions } from './lambda-port.js';
 
 const DAY_SECONDS = 86_400;
 
 /** The MetricsPort over @aws-sdk/client-cloudwatch: one client per region, SDK retries on. */
 export function createMetricsPort(options: AwsOptions = {}): MetricsPort {
-  const clients = new Map<string, CloudWatchClient>();
-  const client = (region: string) => {
-    let c = clients.get(region);
-    if (!c) {
-      c = new CloudWatchClient({
-        region,
-        maxAttempts: options.maxAttempts ?? 8,
-        retryMode: options.retryMode ?? 'standard',
-        ...(options.profile && { profile: options.profile }),
-        ...(options.endpointUrl && { endpoint: options.endpointUrl }),
-        ...(options.staticCredentials && { credentials: options.staticCredentials }),
-      });
-      clients.set(region, c);
-    }
-    return c;
-  };
+  const client = perRegion((region) => new CloudWatchClient(clientOptions(options, region)));
   return {
     invocations: (ref, days) =>
       call(`GetMetricData (Invocations of ${ref.name}) in ${ref.region}`, async () => {

@@ -1,6 +1,6 @@
 import { quotaPacer } from '../core/pacing.js';
 import type { IamPort } from '../core/permissions.js';
-import type { LambdaPort, MetricsPort } from '../core/ports.js';
+import type { LambdaPort, MetricsPort, StackPort } from '../core/ports.js';
 import type { AwsOptions } from '../aws/lambda-port.js';
 import { UsageError, UserError } from '../errors.js';
 import type { GlobalOptions } from '../cli/global.js';
@@ -92,4 +92,17 @@ export async function singleRegion(globals: GlobalOptions, port: LambdaPort): Pr
       'Pass --region, set AWS_REGION, or give your profile a region.',
     );
   return region;
+}
+
+/** CloudFormation (read-only) for the commands that look for a function's template; the SDK loads on first use. */
+export function stackPortFor(globals: GlobalOptions): StackPort {
+  let loaded: Promise<StackPort> | undefined;
+  const port = () =>
+    (loaded ??= import('../aws/stack-port.js').then(({ createStackPort }) =>
+      createStackPort(awsOptionsFor(globals)),
+    ));
+  return {
+    template: async (region, stack) => (await port()).template(region, stack),
+    ownerOf: async (region, id) => (await port()).ownerOf(region, id),
+  };
 }

@@ -6,7 +6,10 @@ import { planDocument, savePlan, type PlanWords } from '../state/plan-file.js';
 import { blockText, riskText } from '../ui/plan-words.js';
 import { renderMarkdown, renderPlan } from '../ui/plan-text.js';
 import type { CommandContext, Command } from './command.js';
-import { iamPortFor, lambdaPortFor } from './aws-context.js';
+import { iamPortFor, lambdaPortFor, stackPortFor } from './aws-context.js';
+import { iacForPlan } from '../core/iac-plan.js';
+import { readIacFiles, writeIacPatch } from '../state/iac-files.js';
+import { applyHint } from '../ui/iac-text.js';
 import { createBuildPort } from './build-port.js';
 import { selectFunctions } from './select.js';
 import { journalFor } from './state.js';
@@ -14,6 +17,25 @@ import type { JournalPort } from '../core/journal.js';
 
 /** The words of `plan --json` and saved plans. */
 const CLI_WORDS: PlanWords = { risk: (r) => riskText(r, 'cli'), block: (b) => blockText(b, 'cli') };
+
+/** Where infrastructure code lives, and where its patch goes (plan, wizard). */
+export const IAC_OPTIONS = [
+  {
+    name: 'iac',
+    type: 'string',
+    multiple: true,
+    value: 'DIR',
+    description:
+      'infrastructure code to patch (repeatable): SAM/CloudFormation templates, Terraform, serverless.yml, CDK TypeScript',
+  },
+  {
+    name: 'iac-patch',
+    type: 'string',
+    value: 'FILE',
+    description:
+      'write the IaC change as one patch for git apply (patched stack templates go to FILE.stacks/)',
+  },
+] as const;
 
 /** The options plan and apply share. */
 export const PLAN_OPTIONS = [
@@ -108,9 +130,13 @@ export async function makePlan(ctx: CommandContext, journal: JournalPort = journ
 
 export const planCommand: Command = {
   name: 'plan',
-  usage: 'go-lambda-migrate plan [FUNCTION...] [--all] [--out FILE]',
+  usage: 'go-lambda-migrate plan [FUNCTION...] [--all] [--out FILE] [--iac DIR]... [--iac-patch FILE]',
   summary: 'show what a migration would change (read-only: no mutating call reaches Lambda)',
-  details: 'FUNCTION is a name (looked up in the regions in scope) or REGION/NAME.',
+  details:
+    'FUNCTION is a name (looked up in the regions in scope) or REGION/NAME.\n' +
+    'The plan also finds where each function is defined: in the files under --iac, or else in its CloudFormation\n' +
+    "stack's deployed template (GetTemplate), and shows the change that keeps the next deploy from undoing the\n" +
+    'migration; --iac-patch writes it for git apply.',
   options: [
     ...PLAN_OPTIONS,
     {
@@ -131,9 +157,33 @@ export const planCommand: Command = {
       value: 'FILE',
       description: 'smoke-test with this event instead of {"foo":"bar"}',
     },
+    ...IAC_OPTIONS,
   ],
   async run(ctx: CommandContext): Promise<number> {
-    const plan = await makePlan(ctx);
+    const iacDirs = (ctx.values.iac as string[] | undefined) ?? [];
+    const patchFile = ctx.values['iac-patch'] as string | undefined;
+    // Bad --iac paths are reported before the (slow) plan.
+    const iacFiles = iacDirs.length > 0 ? await readIacFiles(iacDirs) : undefined;
+    const planned = await makePlan(ctx);
+    const iac = await iacForPlan(
+      lambdaPortFor(ctx.globals),
+      planned.functions,
+      iacFiles?.files ?? [],
+      stackPortFor(ctx.globals),
+    );
+    const plan: Plan = { ...planned, iac };
+    if (patchFile) {
+      const written = await writeIacPatch(iac, patchFile);
+      if (written.patch)
+        ctx.stderr.write(
+          `IaC patch written to ${written.patch}; ${applyHint(iacFiles!.base, written.patch)}\n`,
+        );
+      for (const s of written.stacks) ctx.stderr.write(`patched stack template written to ${s}\n`);
+      if (!written.patch && written.stacks.length === 0)
+        ctx.stderr.write(
+          `no IaC change to write to ${patchFile}${iacDirs.length === 0 ? ' (pass --iac DIR with your infrastructure code)' : ''}\n`,
+        );
+    }
     const out = ctx.values.out as string | undefined;
     if (out) {
       const patches = await savePlan(plan, out, CLI_WORDS);

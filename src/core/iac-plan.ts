@@ -17,13 +17,17 @@ import {
   type SourceFile,
 } from '../iac/model.js';
 import { parseYaml, pairOf, plainText, valueOf } from '../iac/yaml-edit.js';
-import type { FunctionRef, StackPort } from './ports.js';
+import type { FunctionRef, LambdaPort, StackPort } from './ports.js';
+import { mapLimit } from './concurrency.js';
+import type { Architecture } from '../lambda/lifecycle.js';
 import { managedBy } from './scan.js';
 
 /** A function to find the definition of: where it runs and its tags. */
 export interface IacFunction {
   readonly ref: FunctionRef;
   readonly tags: Readonly<Record<string, string>>;
+  /** What its definition should say: the runtime and architecture the function's plan moves it to. */
+  readonly target: IacTarget;
 }
 
 /** Where a function's definition was found. */
@@ -42,7 +46,8 @@ export interface IacFunctionResult {
   readonly region: string;
   /** Who deploys it (tags, the stack's template, or the file that defines it); null when nothing says. */
   readonly owner: string | null;
-  readonly status: 'patched' | 'up-to-date' | 'not-found' | 'ambiguous' | 'source-elsewhere' | 'unreadable';
+  readonly status:
+    'patched' | 'up-to-date' | 'not-found' | 'ambiguous' | 'source-elsewhere' | 'unreadable' | 'blocked';
   readonly definition: IacDefinitionRef | null;
   /** The definitions that claim it, when more than one does. */
   readonly claims?: readonly IacDefinitionRef[];
@@ -53,6 +58,8 @@ export interface IacFunctionResult {
 export interface StackChange extends FileChange {
   readonly region: string;
   readonly stack: string;
+  /** The change as a unified diff of the template (named STACK.template.yaml or .json). */
+  readonly patch: string;
 }
 
 /** The IaC part of a plan. */
@@ -129,7 +136,6 @@ function templateOwner(
 export async function planIac(
   functions: readonly IacFunction[],
   files: readonly SourceFile[],
-  target: IacTarget,
   stacks?: StackPort,
 ): Promise<IacReport> {
   const set: DefinitionSet = await findDefinitions(files);
@@ -138,6 +144,7 @@ export async function planIac(
   const stackChanges: StackChange[] = [];
   const stackEdits = new Map<string, { set: DefinitionSet; region: string; stack: string; edits: Edit[] }>();
   for (const fn of functions) {
+    const { target } = fn;
     const base = { functionName: fn.ref.name, region: fn.ref.region };
     let owner = managedBy(fn.tags);
     const claims = claimsOn(fn, set.definitions);
@@ -248,7 +255,7 @@ export async function planIac(
   }
   for (const e of stackEdits.values())
     for (const c of applyAll(e.set.files, e.edits))
-      stackChanges.push({ ...c, region: e.region, stack: e.stack });
+      stackChanges.push({ ...c, region: e.region, stack: e.stack, patch: unifiedDiff([c]) });
   const changes = applyAll(set.files, edits);
   return {
     functions: results,
@@ -257,4 +264,46 @@ export async function planIac(
     patch: unifiedDiff(changes),
     stacks: stackChanges,
   };
+}
+
+/**
+ * The IaC step of a plan: the definitions of the functions the plan migrates (or has migrated), found in
+ * `files` or in their stacks' templates, patched to the plan's runtime and architecture. Blocked functions
+ * are left out: a definition ahead of the function would deploy a runtime its code cannot run on.
+ */
+export async function iacForPlan(
+  lambda: Pick<LambdaPort, 'getFunction'>,
+  functions: readonly {
+    region: string;
+    functionName: string;
+    blocked: unknown;
+    to: { runtime: string; architectures: readonly Architecture[] };
+  }[],
+  files: readonly SourceFile[],
+  stacks?: StackPort,
+): Promise<IacReport> {
+  const wanted = await mapLimit(
+    functions.filter((f) => !f.blocked),
+    4,
+    async (f): Promise<IacFunction> => {
+      const ref = { region: f.region, name: f.functionName };
+      const tags = await lambda.getFunction(ref).then(
+        (g) => g.tags,
+        () => ({}),
+      );
+      return { ref, tags, target: { runtime: f.to.runtime, arch: f.to.architectures[0] ?? 'x86_64' } };
+    },
+  );
+  const report = await planIac(wanted, files, stacks);
+  const blocked: IacFunctionResult[] = functions
+    .filter((f) => f.blocked)
+    .map((f) => ({
+      functionName: f.functionName,
+      region: f.region,
+      owner: null,
+      status: 'blocked',
+      definition: null,
+      notes: [],
+    }));
+  return { ...report, functions: [...report.functions, ...blocked] };
 }

@@ -15,6 +15,7 @@ import type {
   SourceLocation,
 } from './ports.js';
 import type { Block, Risk, SourceProblem } from './findings.js';
+import type { IacReport } from './iac-plan.js';
 import { managedBy } from './scan.js';
 import { EventChannel, mapLimit } from './concurrency.js';
 import { JournalError, type JournalPort, type StepName } from './journal.js';
@@ -107,6 +108,8 @@ export interface Plan {
   readonly createdAt: string;
   readonly options: Omit<PlanOptions, 'today'>;
   readonly functions: FunctionPlan[];
+  /** Where the functions are defined (IaC), and the patch that keeps a deploy from undoing the migration. */
+  readonly iac?: IacReport;
 }
 
 export type PlanEvent =

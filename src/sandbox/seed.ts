@@ -12,6 +12,7 @@ import { publishVersion } from './versions.js';
 import { createAlias } from './aliases.js';
 import { tagResource } from './tags.js';
 import { functionArn } from './arn.js';
+import { DEMO_STACKS, stackTags } from './demo-stacks.js';
 
 /** Where the demo functions' Go sources live (shipped with the package). */
 export const DEMO_DIR = fileURLToPath(new URL('../../demo/', import.meta.url));
@@ -33,6 +34,8 @@ export interface DemoFunction {
   /** Files next to the binary in the zip, read from the source folder. */
   readonly extraFiles?: readonly string[];
   readonly tags?: Readonly<Record<string, string>>;
+  /** The demo stack that deployed it (its tags say so, as CloudFormation's do). */
+  readonly stack?: { readonly name: string; readonly logicalId: string };
   readonly environment?: Readonly<Record<string, string>>;
   /** Publish a version and point this alias at it. */
   readonly alias?: string;
@@ -64,7 +67,8 @@ export const DEMO_FUNCTIONS: readonly DemoFunction[] = [
     timeout: 15,
     source: 'functions/orders-api',
     extraFiles: ['config.json'],
-    tags: { 'aws:cloudformation:stack-name': 'shop-prod', team: 'orders' },
+    tags: { team: 'orders' },
+    stack: { name: 'shop-prod', logicalId: 'OrdersApiFunction' },
     environment: { TABLE_NAME: 'orders-prod' },
     alias: 'live',
   },
@@ -256,9 +260,11 @@ export async function seedDemoFunctions(
         ...(fn.environment && { Environment: { Variables: fn.environment } }),
       }),
     );
-    if (fn.tags) {
+    const stack = fn.stack && DEMO_STACKS.find((s) => s.name === fn.stack!.name && s.region === fn.region);
+    const tags = { ...fn.tags, ...(stack && stackTags(stack, fn.stack.logicalId, ctx.accountId)) };
+    if (Object.keys(tags).length > 0) {
       const arn = functionArn(fn.region, ctx.accountId, fn.name);
-      await tagResource(ctx, request(fn.region, { Tags: fn.tags }, { arn }));
+      await tagResource(ctx, request(fn.region, { Tags: tags }, { arn }));
     }
     if (fn.alias) {
       const published = await publishVersion(ctx, request(fn.region, {}, { name: fn.name }));

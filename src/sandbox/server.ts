@@ -4,6 +4,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { bundledLifecycle, isoDay, type RuntimeLifecycle } from '../lambda/lifecycle.js';
+import { answerCloudFormation, isCloudFormationAction, type SandboxStack } from './cloudformation-api.js';
+import { DEMO_STACKS } from './demo-stacks.js';
 import { answerQuery, defaultCallerArn, isDenied, type IdentityOptions } from './query-api.js';
 import { answerTagging, TAGGING_TARGET_PREFIX } from './tagging-api.js';
 import {
@@ -60,6 +62,8 @@ export interface SandboxOptions {
   readonly callerArn?: string;
   /** Actions IAM's simulation denies: `ACTION` or `ACTION@FUNCTION-NAME-GLOB`. */
   readonly deny?: readonly string[];
+  /** The CloudFormation stacks GetTemplate and DescribeStackResources answer for (default: the demo's). */
+  readonly stacks?: readonly SandboxStack[];
 }
 
 /** A running sandbox. */
@@ -241,6 +245,10 @@ async function serveQuery(
   const raw = (await readBody(req)) ?? Buffer.alloc(0);
   if (options.latencyMs) await sleep(options.latencyMs);
   const form = new URLSearchParams(raw.toString('utf8'));
+  if (isCloudFormationAction(form.get('Action'))) {
+    const answer = await answerCloudFormation(form, region, context.accountId, options.stacks ?? DEMO_STACKS);
+    return reply(d, req, res, { region, started, ...answer, type: 'text/xml', body: answer.xml });
+  }
   if (form.get('Action') === 'GetMetricData') {
     const answer = getMetricData(d.invocations, region, formToObject(form));
     return reply(d, req, res, { region, started, ...answer, type: 'text/xml', body: metricsXml(answer) });

@@ -21,6 +21,14 @@ export interface PlanWords {
 export function planDocument(plan: Plan, words: PlanWords, files?: Map<Artifact, string>): unknown {
   return {
     ...plan,
+    // The patch says what changes in the user's files; the patched stack templates are whole.
+    ...(plan.iac && {
+      iac: {
+        ...plan.iac,
+        changes: plan.iac.changes.map((c) => c.path),
+        stacks: plan.iac.stacks.map(({ before: _before, ...s }) => s),
+      },
+    }),
     functions: plan.functions.map((f) => ({
       ...f,
       risks: f.risks.map((r) => ({ ...r, message: words.risk(r) })),

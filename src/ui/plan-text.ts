@@ -1,5 +1,6 @@
 import { changingFunctions, type FunctionPlan, type Plan, type RiskLevel } from '../core/plan.js';
 import { blockText, riskText, type Surface } from './plan-words.js';
+import { iacLines, iacStatusText } from './iac-text.js';
 
 const mb = (n: number | undefined) => (n === undefined ? '?' : `${(n / 1024 / 1024).toFixed(1)} MB`);
 const arrow = (a: string, b: string) => (a === b ? a : `${a} -> ${b}`);
@@ -11,6 +12,10 @@ export function renderPlan(plan: Plan): string {
   const migrate = changingFunctions(plan).length;
   const blocked = plan.functions.filter((f) => f.blocked).length;
   const same = plan.functions.length - migrate - blocked;
+  if (plan.iac) {
+    const lines = iacLines(plan.iac);
+    if (lines.length > 0) out.push(...lines.map((l) => l.text), '');
+  }
   out.push(`Plan: ${migrate} to migrate, ${blocked} blocked, ${same} unchanged. Nothing was changed.`);
   return out.join('\n');
 }
@@ -88,9 +93,35 @@ export function renderMarkdown(plan: Plan): string {
         .map((r) => riskText(r, 'cli'))
         .join('<br>')} |`,
   );
+  const iac = plan.iac;
+  const iacSection =
+    iac && iac.functions.length > 0
+      ? [
+          '',
+          '### Infrastructure code',
+          '',
+          ...iac.functions.map(
+            (r) =>
+              `- \`${r.region}/${r.functionName}\`: ${iacStatusText(r)}${r.notes.map((n) => ` ${n}`).join('')}`,
+          ),
+          ...iac.problems.map(
+            (p) => `- \`${p.file}${p.line ? `:${p.line}` : ''}\` cannot be read: ${p.message}`,
+          ),
+          ...(iac.patch ? ['', '```diff', iac.patch.trimEnd(), '```'] : []),
+          ...iac.stacks.flatMap((s) => [
+            '',
+            `Deployed template of stack \`${s.stack}\` (${s.region}):`,
+            '',
+            '```diff',
+            s.patch.trimEnd(),
+            '```',
+          ]),
+        ]
+      : [];
   return [
     '| region | function | strategy | runtime | handler | architectures | risks |',
     '|---|---|---|---|---|---|---|',
     ...rows,
+    ...iacSection,
   ].join('\n');
 }

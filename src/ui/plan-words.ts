@@ -25,7 +25,7 @@ export function riskText(r: Risk, surface: Surface): string {
     case 'already-migrated':
       return `already on ${r.target} ${r.arch}: nothing to do`;
     case 'managed-by':
-      return `managed by ${r.owner}: its next deploy will put the old runtime back; change the template too (Runtime ${r.target}, Handler bootstrap, Architectures [${r.arch}])`;
+      return `managed by ${r.owner}: its next deploy will put the old runtime back unless its definition changes too${surface === 'cli' ? ' (see Infrastructure code below; --iac DIR patches your files, --iac-patch FILE writes the patch)' : ' (see Infrastructure code below)'}`;
     case 'versions-keep-runtime': {
       const aliases = r.aliases.length
         ? ` and alias(es) ${r.aliases.map((a) => `${a.name} → ${a.version}`).join(', ')}`

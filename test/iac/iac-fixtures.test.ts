@@ -27,6 +27,7 @@ function readTree(root: string, dir = root): SourceFile[] {
 const fn = (name: string, tags: Record<string, string> = {}, region = 'us-east-1'): IacFunction => ({
   ref: { region, name },
   tags,
+  target,
 });
 
 /** Applies the patch with git in a copy of the fixture, and returns the patched files. */
@@ -50,7 +51,7 @@ const removed = (patch: string) =>
 
 async function run(fixture: string, functions: IacFunction[]) {
   const files = readTree(join(FIXTURES, fixture));
-  const report = await planIac(functions, files, target);
+  const report = await planIac(functions, files);
   const read = gitApply(fixture, report.patch);
   return { report, files, read, before: (p: string) => files.find((f) => f.path === p)!.text };
 }
@@ -239,7 +240,6 @@ describe('IaC bad input', () => {
         { path: 'broken/main.tf', text: 'resource "aws_lambda_function" "x" {\n  runtime = \n}\n' },
         { path: 'good/template.yaml', text: sam },
       ],
-      target,
     );
     expect(report.problems).toEqual([
       expect.objectContaining({ file: 'broken/template.yaml', line: expect.any(Number) as number }),
@@ -262,7 +262,6 @@ describe('IaC bad input', () => {
         { path: 'template.yaml', text: sam },
         { path: 'copy/template.yaml', text: sam },
       ],
-      target,
     );
     expect(report.functions[0]).toMatchObject({ status: 'ambiguous', definition: null });
     expect(report.functions[0]!.claims!.map((c) => c.file)).toEqual(['template.yaml', 'copy/template.yaml']);
@@ -278,7 +277,6 @@ describe('IaC bad input', () => {
           text: 'resource "aws_lambda_function" "w" {\n  function_name = "payments-webhook"\n  runtime = "provided.al2023"\n  handler = "bootstrap"\n  architectures = ["arm64"]\n  filename = "w.zip"\n}\n',
         },
       ],
-      target,
     );
     expect(report.functions[0]).toMatchObject({ status: 'up-to-date' });
     expect(report.patch).toBe('');
