@@ -1,4 +1,6 @@
-import { DEFAULT_SCAN_RUNTIMES, scanFunctions, type ScanResult } from '../core/scan.js';
+import { DEFAULT_SCAN_RUNTIMES, revertedText, scanFunctions, type ScanResult } from '../core/scan.js';
+import { withUnfinished } from '../core/history.js';
+import { journalFor } from './state.js';
 import type { Command, CommandContext } from './command.js';
 import { lambdaPortFor } from './aws-context.js';
 import { resolveRegions } from './regions.js';
@@ -12,8 +14,9 @@ function table(result: ScanResult): string {
     f.architectures.join(','),
     f.handler ?? '',
     f.managedBy ?? '',
+    f.reverted ? revertedText(f) : f.interrupted ? `interrupted: ${f.interrupted}` : '',
   ]);
-  const head = ['REGION', 'FUNCTION', 'VERSION', 'RUNTIME', 'ARCH', 'HANDLER', 'MANAGED BY'];
+  const head = ['REGION', 'FUNCTION', 'VERSION', 'RUNTIME', 'ARCH', 'HANDLER', 'MANAGED BY', 'NOTE'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) =>
     r
@@ -46,11 +49,10 @@ export const scanCommand: Command = {
       r.split(','),
     );
     let result: ScanResult | undefined;
-    for await (const e of scanFunctions(port, {
-      regions,
-      runtimes,
-      allVersions: ctx.values['all-versions'] === true,
-    })) {
+    // The journal adds what the listing alone cannot tell: functions left halfway, and migrated ones a
+    // deploy put back on their old runtime.
+    const scan = scanFunctions(port, { regions, runtimes, allVersions: ctx.values['all-versions'] === true });
+    for await (const e of withUnfinished(scan, port, journalFor(ctx), regions)) {
       if (e.type === 'region-failed') ctx.stderr.write(`warning: ${e.region}: ${e.message}\n`);
       else if (e.type === 'done') result = e.result;
     }
@@ -58,6 +60,11 @@ export const scanCommand: Command = {
     if (ctx.globals.json) ctx.stdout.write(JSON.stringify(r, null, 2) + '\n');
     else {
       if (r.functions.length > 0) ctx.stdout.write(table(r) + '\n');
+      const reverted = r.functions.filter((f) => f.reverted).length;
+      if (reverted > 0)
+        ctx.stderr.write(
+          `${reverted} function${reverted === 1 ? ' was' : 's were'} reverted by a deploy: migrate again, and change the definition too (plan --iac DIR).\n`,
+        );
       const scanned = regions.length - r.errors.length;
       ctx.stderr.write(
         `${r.functions.length} candidate${r.functions.length === 1 ? '' : 's'} (${runtimes.join(', ')}) in ${scanned} region${scanned === 1 ? '' : 's'}` +

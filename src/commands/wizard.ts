@@ -22,7 +22,13 @@ import type { ManyBenchEvent } from '../core/benchmark.js';
 import { UserError } from '../errors.js';
 import { CONCURRENCY_OPTION } from './apply.js';
 import { locksFor } from './state.js';
-import { iamPortFor, lambdaPortFor, metricsPortFor } from './aws-context.js';
+import { iamPortFor, lambdaPortFor, metricsPortFor, stackPortFor } from './aws-context.js';
+import { iacForPlan, type IacReport } from '../core/iac-plan.js';
+import type { Plan } from '../core/plan.js';
+import type { SourceFile } from '../iac/model.js';
+import { DEMO_IAC_DIR } from '../sandbox/demo-stacks.js';
+import { readIacFiles, writeIacPatch } from '../state/iac-files.js';
+import { IAC_OPTIONS } from './plan.js';
 import { readEventFile } from './event-file.js';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { createBuildPort } from './build-port.js';
@@ -54,12 +60,14 @@ export function wizardServices(
   sources: string[],
   concurrency: number,
   event: Buffer,
+  iac?: { base: string; files: SourceFile[] },
 ): WizardServices {
   const lambda = lambdaPortFor(ctx.globals);
   // A torn journal line is reported in the history screen's state; stderr would tear the wizard's frame.
   const journal = createFileJournal(ctx.globals.stateDir);
   const locks = locksFor(ctx);
   const iam = iamPortFor(ctx.globals);
+  const stacks = stackPortFor(ctx.globals);
   const benchUndo = createBenchUndo(ctx.globals.stateDir);
   const benchLog = createBenchLog(ctx.globals.stateDir);
   const lastEventFile = join(ctx.globals.stateDir, 'last-event.json');
@@ -71,13 +79,15 @@ export function wizardServices(
     scan: (regions) => withUnfinished(scanFunctions(lambda, { regions }), lambda, journal, regions),
     // Compiler output is not shown: it would tear the wizard's frame; a failed build says why in the plan.
     plan: (refs, choices) =>
-      planMigration(
-        lambda,
-        createBuildPort(sources),
-        bundledLifecycle(),
-        refs,
-        { ...choices, today: isoDay() },
-        { iam, journal },
+      withIac(
+        planMigration(
+          lambda,
+          createBuildPort(sources),
+          bundledLifecycle(),
+          refs,
+          { ...choices, today: isoDay() },
+          { iam, journal },
+        ),
       ),
     apply: (functions, signal) => applyPlan(lambda, journal, functions, { concurrency, signal, locks }),
     rollback: (refs, signal) => rollbackMigrations(lambda, journal, refs, { signal, locks }),
@@ -112,6 +122,41 @@ export function wizardServices(
     },
     lastEvent: async () => readFile(lastEventFile).catch(() => undefined),
   };
+
+  /**
+   * The plan, with where each function is defined and the patch that keeps a deploy from undoing the
+   * migration, written to the state folder so that the review can say how to apply it.
+   */
+  async function* withIac<E extends { type: string }>(
+    events: AsyncIterable<E | { type: 'done'; plan: Plan }>,
+  ) {
+    for await (const e of events) {
+      if (e.type !== 'done' || !('plan' in e)) {
+        yield e;
+        continue;
+      }
+      let report: IacReport;
+      try {
+        report = await iacForPlan(lambda, e.plan.functions, iac?.files ?? [], stacks);
+        const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+        const written = await writeIacPatch(report, join(ctx.globals.stateDir, 'iac', `${stamp}.patch`));
+        report = {
+          ...report,
+          output: { base: iac?.base ?? process.cwd(), patchFile: written.patch, stackFiles: written.stacks },
+        };
+      } catch (err) {
+        const message = `the IaC step failed: ${(err as Error).message}`;
+        report = {
+          functions: [],
+          problems: [{ file: '(iac)', message }],
+          changes: [],
+          patch: '',
+          stacks: [],
+        };
+      }
+      yield { ...e, plan: { ...e.plan, iac: report } };
+    }
+  }
 
   /** The sides of each function, found a few at a time (backup versions, candidates, native builds). */
   async function jobsFor(request: BenchRequest): Promise<BenchJob[]> {
@@ -156,7 +201,7 @@ export function wizardServices(
 export const wizardCommand: Command = {
   name: 'wizard',
   usage:
-    'go-lambda-migrate [wizard] [--source DIR]... [--target RUNTIME] [--arch ARCH] [--strategy S] [--event FILE]',
+    'go-lambda-migrate [wizard] [--source DIR]... [--iac DIR]... [--target RUNTIME] [--arch ARCH] [--strategy S] [--event FILE]',
   summary: 'interactive wizard over scan, plan, apply, benchmark and rollback',
   details:
     'Scans, lets you pick functions, shows the plan (read-only), migrates after you confirm, then can benchmark\n' +
@@ -164,6 +209,7 @@ export const wizardCommand: Command = {
     "commands. With --sandbox and no --source, the demo functions' sources are used.",
   options: [
     ...PLAN_OPTIONS.filter((o) => o.name !== 'all'),
+    IAC_OPTIONS[0],
     CONCURRENCY_OPTION,
     {
       name: 'event',
@@ -177,11 +223,13 @@ export const wizardCommand: Command = {
     const concurrency = intOption(ctx.values, 'concurrency', 1, 64) ?? 4;
     const sources =
       options.sources.length > 0 || !ctx.globals.sandbox ? options.sources : [join(DEMO_DIR, 'functions')];
+    const iacDirs = (ctx.values.iac as string[] | undefined) ?? (ctx.globals.sandbox ? [DEMO_IAC_DIR] : []);
     const services = wizardServices(
       ctx,
       sources,
       concurrency,
       await readEventFile(ctx.values.event as string | undefined),
+      iacDirs.length > 0 ? await readIacFiles(iacDirs) : undefined,
     );
     // Ink is loaded here only: the other commands need not pay for it.
     const { runWizard } = await loadInkForTerminal(() => import('../ui/wizard/run-wizard.js'));

@@ -12,7 +12,7 @@ import {
 } from './migration-machine.js';
 import type { FunctionConfig, FunctionRef, LambdaPort } from './ports.js';
 import type { BenchLog, BenchRecord } from './bench-report.js';
-import { candidate, type Candidate, type ScanEvent } from './scan.js';
+import { candidate, managedBy, type Candidate, type ScanEvent } from './scan.js';
 
 /** What the function is now, read from Lambda, against its latest migration. */
 export type LiveState =
@@ -50,6 +50,8 @@ export interface HistoryRow {
   readonly live?: LiveState;
   /** Benchmarks of this migration: against a candidate before it, against the backup after it. */
   readonly benchmarks?: readonly BenchRecord[];
+  /** True when the function was migrated but runs another runtime now (a deploy put it back). */
+  readonly reverted?: boolean;
 }
 
 /** A journal history could not read (damaged, or of a newer format). */
@@ -144,13 +146,21 @@ export async function migrationHistory(
     }
     const latest = migrations.at(-1);
     let live: LiveState | undefined;
+    let owner: string | null = null;
     if (latest && query.lambda) {
       try {
-        live = liveState(latest, await query.lambda.getConfiguration(ref));
+        const got = await query.lambda.getFunction(ref);
+        live = liveState(latest, got.config);
+        owner = managedBy(got.tags);
       } catch (e) {
         live = { error: (e as Error).message };
       }
     }
+    // Migrated, but on another runtime now: a deploy put the old definition back.
+    const reverted =
+      latest?.phase === 'migrated' && live && !('error' in live) && live.runtime !== latest.record.to.runtime
+        ? `reverted by a deploy${owner ? ` of ${owner}` : ''}: ${live.runtime ?? 'no runtime'} again; migrate it again, and change its definition (plan --iac)`
+        : undefined;
     const benches = query.benchmarks ? await query.benchmarks.read(ref) : [];
     migrations.forEach((s, i) => {
       const isLatest = s === latest;
@@ -171,7 +181,8 @@ export async function migrationHistory(
         to: s.record.to,
         strategy: s.record.strategy,
         phase: s.phase,
-        state: describePhase(s),
+        state: isLatest && reverted ? reverted : describePhase(s),
+        ...(isLatest && reverted && { reverted: true }),
         message: s.rollback?.message ?? s.ended?.message ?? null,
         backup: s.backup ?? null,
         journal: journal.path(ref),
@@ -213,8 +224,40 @@ export async function unfinishedRefs(
 }
 
 /**
+ * The candidates whose journal says they were migrated, but whose runtime is not the one they were migrated
+ * to: something (a deploy of their CloudFormation stack, Terraform, ...) put the old definition back.
+ */
+async function revertedMarks(
+  journal: JournalPort,
+  candidates: readonly Candidate[],
+): Promise<Map<string, NonNullable<Candidate['reverted']>>> {
+  const journaled = new Set((await journal.list()).map((r) => `${r.region}/${r.name}`));
+  const out = new Map<string, NonNullable<Candidate['reverted']>>();
+  await mapLimit(
+    candidates.filter((c) => c.version === '$LATEST' && journaled.has(`${c.region}/${c.functionName}`)),
+    8,
+    async (c) => {
+      const ref = { region: c.region, name: c.functionName };
+      try {
+        const latest = foldJournal(await journal.read(ref), journal.path(ref)).at(-1);
+        if (latest?.phase === 'migrated' && c.runtime !== latest.record.to.runtime)
+          out.set(`${c.region}/${c.functionName}`, {
+            migration: latest.record.id,
+            migratedAt: latest.ended?.time ?? latest.startedAt,
+            to: latest.record.to.runtime,
+          });
+      } catch {
+        // A damaged journal is listed by history; the candidate is shown as it is.
+      }
+    },
+  );
+  return out;
+}
+
+/**
  * A scan's events, with the functions that have an unfinished migration added to its result (marked
- * `interrupted`), so that a list of candidates never loses a function the tool left halfway.
+ * `interrupted`), so that a list of candidates never loses a function the tool left halfway, and the
+ * functions a deploy put back on their old runtime marked `reverted`.
  */
 export async function* withUnfinished(
   events: AsyncIterable<ScanEvent>,
@@ -228,6 +271,7 @@ export async function* withUnfinished(
       continue;
     }
     const extra: Candidate[] = [];
+    const reverted = await revertedMarks(journal, e.result.functions);
     for (const ref of await unfinishedRefs(journal, regions)) {
       const known = e.result.functions.find(
         (f) => f.region === ref.region && f.functionName === ref.name && f.version === '$LATEST',
@@ -255,9 +299,13 @@ export async function* withUnfinished(
       result: {
         ...e.result,
         functions: [
-          ...e.result.functions.filter(
-            (f) => f.version !== '$LATEST' || !replaced.has(`${f.region}/${f.functionName}`),
-          ),
+          ...e.result.functions
+            .filter((f) => f.version !== '$LATEST' || !replaced.has(`${f.region}/${f.functionName}`))
+            .map((f) => {
+              const mark =
+                f.version === '$LATEST' ? reverted.get(`${f.region}/${f.functionName}`) : undefined;
+              return mark ? { ...f, reverted: mark } : f;
+            }),
           ...extra,
         ],
       },

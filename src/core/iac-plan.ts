@@ -72,6 +72,12 @@ export interface IacReport {
   readonly patch: string;
   /** Deployed templates read with GetTemplate, changed. */
   readonly stacks: StackChange[];
+  /** Where the patch was written, once it was (the wizard writes it to the state folder). */
+  readonly output?: {
+    readonly base: string;
+    readonly patchFile: string | null;
+    readonly stackFiles: readonly string[];
+  };
 }
 
 const ref = (d: Definition, origin: IacDefinitionRef['origin']): IacDefinitionRef => ({

@@ -21,6 +21,16 @@ export interface Candidate {
   readonly managedBy: string | null;
   /** Set when the journal holds an unfinished migration of the function: what state it is in. */
   readonly interrupted?: string;
+  /**
+   * Set when the journal says the function was migrated but it runs another runtime now: a deploy (of the
+   * code that owns it) put the old definition back.
+   */
+  readonly reverted?: { readonly migration: string; readonly migratedAt: string; readonly to: string };
+}
+
+/** A reverted candidate in words: what it is on, what it was migrated to, and who deployed it back. */
+export function revertedText(c: Candidate): string {
+  return `reverted by a deploy${c.managedBy ? ` of ${c.managedBy}` : ''}: migrated to ${c.reverted!.to} on ${c.reverted!.migratedAt.slice(0, 10)}, ${c.runtime} again`;
 }
 
 export interface ScanResult {

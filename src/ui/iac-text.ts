@@ -86,5 +86,13 @@ export function iacLines(
         ...diffLines(s.patch),
       );
   }
+  const o = report.output;
+  if (o?.patchFile)
+    out.push(
+      { text: '', kind: undefined },
+      { text: `IaC patch written to ${o.patchFile}; ${applyHint(o.base, o.patchFile)}`, kind: 'head' },
+    );
+  for (const f of o?.stackFiles ?? [])
+    out.push({ text: `patched stack template written to ${f}`, kind: 'head' });
   return out;
 }

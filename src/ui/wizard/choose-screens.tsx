@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import type { ReactElement } from 'react';
 import { functionLines, type LineKind } from '../plan-text.js';
+import { iacLines, type IacLineKind } from '../iac-text.js';
 import { blockText } from '../plan-words.js';
 import { changing, keyOfCandidate } from './state.js';
 import { useColor, type Of, type ScreenProps } from './frame.js';
@@ -45,11 +46,20 @@ export function SelectScreen({ screen, frame: { rows } }: ScreenProps<'select'>)
           <Text key={keyOfCandidate(c)} inverse={here && color} bold={here && !color}>
             {here ? '›' : ' '} [{ticked ? 'x' : ' '}] {cell(keyOfCandidate(c), name)} {cell(c.runtime, 12)}{' '}
             {cell(c.architectures.join(','), 7)}{' '}
-            {c.interrupted ? 'interrupted' : `${cell(c.handler ?? '', 14)} ${c.managedBy ?? ''}`}
+            {c.interrupted
+              ? 'interrupted'
+              : c.reverted
+                ? `reverted by a deploy${c.managedBy ? ` of ${c.managedBy}` : ''}`
+                : `${cell(c.handler ?? '', 14)} ${c.managedBy ?? ''}`}
           </Text>
         );
       })}
       {to < screen.candidates.length && <Text dimColor={color}> ↓ {screen.candidates.length - to} more</Text>}
+      {screen.candidates.some((c) => c.reverted) && (
+        <Text color={color ? 'yellow' : undefined}>
+          reverted: a deploy put the old runtime back; migrate again (the plan patches its definition)
+        </Text>
+      )}
       {screen.candidates.some((c) => c.interrupted) && (
         <Text color={color ? 'yellow' : undefined}>
           interrupted: left halfway; planning it finishes it from its journal
@@ -105,11 +115,26 @@ const TONES: Record<NonNullable<LineKind>, string | undefined> = {
 };
 
 /** The plan as lines, each with a colour. */
+const IAC_TONES: Record<NonNullable<IacLineKind>, string | undefined> = {
+  head: 'cyan',
+  add: 'green',
+  del: 'red',
+  hunk: 'cyan',
+  note: 'gray',
+  problem: 'yellow',
+};
+
+/** The plan as lines, each with a colour: each function, then its infrastructure code and the patch. */
 export function planLines(plan: Of<'review'>['plan']): { text: string; tone: string | undefined }[] {
-  return plan.functions.flatMap((f) => [
-    ...functionLines(f, 'wizard').map(({ text, kind }) => ({ text, tone: kind && TONES[kind] })),
-    { text: '', tone: undefined },
-  ]);
+  return [
+    ...plan.functions.flatMap((f) => [
+      ...functionLines(f, 'wizard').map(({ text, kind }) => ({ text, tone: kind && TONES[kind] })),
+      { text: '', tone: undefined },
+    ]),
+    ...(plan.iac
+      ? iacLines(plan.iac).map(({ text, kind }) => ({ text, tone: kind && IAC_TONES[kind] }))
+      : []),
+  ];
 }
 
 export function ReviewScreen({ screen, frame: { rows, where } }: ScreenProps<'review'>): ReactElement {
