@@ -48,8 +48,13 @@ export type ScanEvent =
 /** Who deploys a function, from its tags: the next deploy by that tool would undo a migration. */
 export function managedBy(tags: Readonly<Record<string, string>>): string | null {
   const stack = tags['aws:cloudformation:stack-name'];
-  if (stack)
-    return tags['lambda:createdBy'] === 'SAM' ? `SAM (stack ${stack})` : `CloudFormation (stack ${stack})`;
+  if (stack) {
+    if (tags['lambda:createdBy'] === 'SAM') return `SAM (stack ${stack})`;
+    // The Serverless Framework names a function's resource KEYLambdaFunction in the stack it deploys.
+    if (tags['aws:cloudformation:logical-id']?.endsWith('LambdaFunction'))
+      return `Serverless Framework (stack ${stack})`;
+    return `CloudFormation (stack ${stack})`;
+  }
   if (tags['lambda:createdBy'] === 'SAM') return 'SAM';
   for (const [k, v] of Object.entries(tags)) {
     if (/terraform/i.test(k) || (/^managed[-_]?by$/i.test(k) && /terraform/i.test(v))) return 'Terraform';

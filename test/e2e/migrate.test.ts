@@ -67,7 +67,7 @@ describe('scan, plan, apply, rollback against the sandbox, with its access log a
       'us-east-1/sample-lambda-amd64:$LATEST',
     ]);
     expect(doc.functions.find((f) => f.functionName === 'orders-api')!.managedBy).toBe(
-      'CloudFormation (stack shop-prod)',
+      'SAM (stack shop-prod)',
     );
   });
 

@@ -57,7 +57,9 @@ describe('the wizard in a terminal, against the sandbox', () => {
     );
     const s = session;
     let at = await s.waitFor(/2 candidates, 2 selected/);
-    expect(s.text()).toMatch(/\[x\] us-east-1\/orders-api\s+go1\.x\s+x86_64\s+orders-api\s+CloudFormation/);
+    expect(s.text()).toMatch(
+      /\[x\] us-east-1\/orders-api\s+go1\.x\s+x86_64\s+orders-api\s+SAM \(stack shop-prod\)/,
+    );
     // Keep orders-api only: the cursor starts on it (the list is sorted by name within the region).
     s.press('j ');
     at = await s.waitFor(/2 candidates, 1 selected/, at);
