@@ -13,16 +13,19 @@ const LAYERS = {
   archive: [],
   cli: [],
   golang: ['lambda'],
+  // Infrastructure code: finding function definitions and patching them (text in, text out).
+  iac: ['lambda'],
   sandbox: ['lambda', 'os', 'archive', 'golang'],
-  core: ['lambda', 'golang', 'archive'],
-  state: ['core', 'lambda', 'os'],
+  core: ['lambda', 'golang', 'archive', 'iac'],
+  state: ['core', 'lambda', 'os', 'iac'],
   aws: ['core', 'lambda'],
-  ui: ['core', 'lambda'],
+  ui: ['core', 'lambda', 'iac'],
 };
 const FOLDERS = [...Object.keys(LAYERS), 'commands'];
 const PACKAGES = {
   // Domain code never talks to the terminal, the SDK or child processes directly.
   core: ['ink', 'ink-*', 'react', '@inquirer/*', 'node:child_process', 'child_process'],
+  iac: ['ink', 'ink-*', 'react', '@inquirer/*', 'node:child_process', 'child_process'],
   lambda: ['ink', 'ink-*', 'react', '@inquirer/*', 'node:child_process', 'child_process'],
 };
 

@@ -67,8 +67,21 @@ interface FunctionProps {
   readonly runtime: Property;
 }
 
-/** The object literals that hold `runtime: …Runtime.GO_1_X`, with their construct ids and properties. */
+const found = new Map<string, FunctionProps[]>();
+
+/** The object literals that hold `runtime: …Runtime.GO_1_X` (found once per text: every patch of a file reads them). */
 function functionObjects(text: string): FunctionProps[] {
+  let out = found.get(text);
+  if (!out) {
+    out = scanFunctionObjects(text);
+    found.set(text, out);
+    if (found.size > 32) found.delete(found.keys().next().value!);
+  }
+  return out;
+}
+
+/** The object literals that hold `runtime: …Runtime.GO_1_X`, with their construct ids and properties. */
+function scanFunctionObjects(text: string): FunctionProps[] {
   const masked = maskTs(text);
   const out: FunctionProps[] = [];
   for (const m of masked.matchAll(/\bRuntime\s*\.\s*GO_1_X\b/g)) {

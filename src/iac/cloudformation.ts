@@ -89,11 +89,21 @@ function fragment(name: TemplateName, id: string, target: IacTarget): string {
   return renderTemplate(name, { name: id, id, runtime: target.runtime, arch: target.arch, source: '.' });
 }
 
+const values = new Map<string, unknown>();
+/** A rendered fragment's value (parsed once). */
+function fragmentValue(text: string): unknown {
+  if (!values.has(text)) {
+    values.set(text, parse(text));
+    if (values.size > 64) values.delete(values.keys().next().value!);
+  }
+  return values.get(text);
+}
+
 /** An entry of a fragment: its lines, key and value. */
 function entry(text: string, path: string[]) {
   const lines = yamlEntry(text, path);
   const key = path.at(-1)!;
-  const json = (parse(text) as Record<string, Record<string, unknown>>)[path[0]!];
+  const json = (fragmentValue(text) as Record<string, Record<string, unknown>>)[path[0]!];
   let value: unknown = json;
   for (const k of path.slice(1)) value = (value as Record<string, unknown>)[k];
   return { lines, key, json: value };

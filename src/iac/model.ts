@@ -60,11 +60,24 @@ export interface DefinitionPatch {
   readonly notes: string[];
 }
 
-/** 1-based line of an offset. */
+let lastText: string | undefined;
+let lastStarts: number[] = [];
+
+/** 1-based line of an offset (the line starts of the last text asked about are kept: files are asked about in turn). */
 export function lineOf(text: string, offset: number): number {
-  let line = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
+  if (text !== lastText) {
+    lastStarts = [0];
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lastStarts.push(i + 1);
+    lastText = text;
+  }
+  let lo = 0;
+  let hi = lastStarts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (lastStarts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo + 1;
 }
 
 /** The offset where the line holding `offset` starts. */
@@ -82,21 +95,33 @@ export function indentAt(text: string, offset: number): string {
   return /^[ \t]*/.exec(text.slice(start))![0];
 }
 
+/** Edits in the order they apply: by place, then in the order asked (insertions at one place keep it). */
+export function orderedEdits(edits: readonly Edit[]): Edit[] {
+  const seen = new Set<string>();
+  const unique = edits.filter((e) => {
+    const key = `${e.start}:${e.end}:${e.text}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return unique
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => a.e.start - b.e.start || a.e.end - b.e.end || a.i - b.i)
+    .map((x) => x.e);
+}
+
 /**
- * Applies edits to a text, last first. Identical edits (two functions sharing one parameter) count once;
+ * Applies edits to a text in one pass. Identical edits (two functions sharing one parameter) count once;
  * overlapping ones are refused: they would be two opinions on one place.
  */
 export function applyEdits(text: string, edits: readonly Edit[]): string {
-  // Insertions at one place keep the order they were asked in: the later one is applied first.
-  const unique = [
-    ...new Map(edits.map((e, i) => [`${e.start}:${e.end}:${e.text}`, { ...e, i }])).values(),
-  ].sort((a, b) => b.start - a.start || b.end - a.end || b.i - a.i);
-  let out = text;
-  let limit = Infinity;
-  for (const e of unique) {
-    if (e.end > limit) throw new Error(`two changes overlap in ${e.file} at offset ${e.start}`);
-    out = out.slice(0, e.start) + e.text + out.slice(e.end);
-    limit = e.start;
+  const parts: string[] = [];
+  let at = 0;
+  for (const e of orderedEdits(edits)) {
+    if (e.start < at) throw new Error(`two changes overlap in ${e.file} at offset ${e.start}`);
+    parts.push(text.slice(at, e.start), e.text);
+    at = e.end;
   }
-  return out;
+  parts.push(text.slice(at));
+  return parts.join('');
 }

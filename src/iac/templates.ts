@@ -112,6 +112,20 @@ function pairLines(text: string, pair: Pair): string[] {
  * what a patch inserts when a definition lacks the key.
  */
 export function yamlEntry(text: string, path: readonly string[]): string[] {
+  const key = `${path.join('\0')}\0${text}`;
+  let lines = entries.get(key);
+  if (!lines) {
+    lines = findEntry(text, path);
+    entries.set(key, lines);
+    if (entries.size > 256) entries.delete(entries.keys().next().value!);
+  }
+  return lines;
+}
+
+/** Entries already taken from rendered fragments (a patch of 500 functions renders the same fragment 500 times). */
+const entries = new Map<string, string[]>();
+
+function findEntry(text: string, path: readonly string[]): string[] {
   const doc = parseDocument(text, { keepSourceTokens: true });
   let node: unknown = doc.contents;
   let found: Pair | undefined;

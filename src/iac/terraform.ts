@@ -186,14 +186,38 @@ export class TerraformModule {
   }
 
   private find(type: string, ...labels: string[]) {
+    const key = `${type} ${labels.join(' ')}`;
+    if (this.index.has(key)) return this.index.get(key);
+    const found = this.scan(type, labels);
+    this.index.set(key, found);
+    return found;
+  }
+
+  private readonly index = new Map<string, { f: TfFile; b: HclBlock } | undefined>();
+
+  private scan(type: string, labels: string[]) {
     for (const f of this.files)
       for (const b of f.blocks)
         if (b.type === type && labels.every((l, i) => b.labels[i] === l)) return { f, b };
     return undefined;
   }
 
+  private readonly attributes = new Map<HclBlock, HclAttribute[]>();
+  private blocksOfFunctions: { f: TfFile; b: HclBlock; id: string }[] | undefined;
+  private defs: Definition[] | undefined;
+
+  /** A block's attributes, scanned once. */
+  private attrs(f: TfFile, b: HclBlock): HclAttribute[] {
+    let a = this.attributes.get(b);
+    if (!a) {
+      a = hclAttributes(f.file.text, b, f.masked);
+      this.attributes.set(b, a);
+    }
+    return a;
+  }
+
   private attr(f: TfFile, b: HclBlock, name: string): HclAttribute | undefined {
-    return hclAttributes(f.file.text, b, f.masked).find((a) => a.name === name);
+    return this.attrs(f, b).find((a) => a.name === name);
   }
 
   /** What an attribute's value is, following `var.X` to its default and `local.X` to its definition. */
@@ -221,6 +245,7 @@ export class TerraformModule {
   }
 
   private functionBlocks() {
+    if (this.blocksOfFunctions) return this.blocksOfFunctions;
     const out: { f: TfFile; b: HclBlock; id: string }[] = [];
     for (const f of this.files)
       for (const b of f.blocks) {
@@ -231,12 +256,13 @@ export class TerraformModule {
           if (source && MODULE_SOURCE.test(source)) out.push({ f, b, id: `module.${b.labels[0]}` });
         }
       }
+    this.blocksOfFunctions = out;
     return out;
   }
 
   /** The functions the module defines. */
   definitions(): Definition[] {
-    return this.functionBlocks().map(({ f, b, id }) => {
+    return (this.defs ??= this.functionBlocks().map(({ f, b, id }) => {
       const name = this.resolve(f, this.attr(f, b, 'function_name')).value;
       return {
         format: 'terraform' as const,
@@ -246,7 +272,7 @@ export class TerraformModule {
         names: name ? [name] : [],
         runtime: this.resolve(f, this.attr(f, b, 'runtime')).value,
       };
-    });
+    }));
   }
 
   /**
@@ -268,7 +294,7 @@ export class TerraformModule {
     });
     const templateValue = (key: string) => lineEntry(frag, key).replace(/^[^=]*=\s*/, '');
     const text = f.file.text;
-    const attrs = hclAttributes(text, b, f.masked);
+    const attrs = this.attrs(f, b);
     const runtimeAttr = attrs.find((a) => a.name === 'runtime');
     const setString = (name: string, value: string) => {
       const a = attrs.find((x) => x.name === name);

@@ -22,13 +22,23 @@ import {
 type Range = [number, number, number];
 const rangeOf = (n: unknown): Range | undefined => (n as { range?: Range } | null)?.range ?? undefined;
 
+/** Recent parses, by text (documents are only read, never changed). */
+const parsed = new Map<string, Document.Parsed>();
+const PARSED_KEPT = 32;
+
 /**
  * Parses YAML or JSON keeping every node's place in the text (and tags such as CloudFormation's `!Ref`,
  * which stay on their nodes). Errors come back as problems with their line; tags the parser does not know
  * are not errors.
  */
 export function parseYaml(file: SourceFile): { doc: Document.Parsed; problems: IacProblem[] } {
-  const doc = parseDocument(file.text, { keepSourceTokens: true, uniqueKeys: false });
+  // Each function of a file is found, then patched, from the same parse: a template of 500 functions is parsed once.
+  let doc = parsed.get(file.text);
+  if (!doc) {
+    doc = parseDocument(file.text, { keepSourceTokens: true, uniqueKeys: false });
+    parsed.set(file.text, doc);
+    if (parsed.size > PARSED_KEPT) parsed.delete(parsed.keys().next().value!);
+  }
   const problems = doc.errors.map((e) => ({
     file: file.path,
     line: e.linePos?.[0].line ?? lineOf(file.text, e.pos[0]),
