@@ -91,25 +91,49 @@ const tfPatch = await time(async () => {
   const r = await planIac(fns(tfNames), [tfFile]);
   if (r.functions.filter((f) => f.status === 'patched').length !== N) throw new Error('not all patched');
 });
-rows.push(['Terraform, 500 resources', `hcl2json parse ${fmt(hcl)} ms`, `find (incl. hcl2json check) ${fmt(tfFind)} ms`, `find + patch + diff ${fmt(tfPatch)} ms`, `scanner share ${fmt((tfFind - hcl) / hcl, 2)}× of the parse`]);
+rows.push([
+  'Terraform, 500 resources',
+  `hcl2json parse ${fmt(hcl)} ms`,
+  `find (incl. hcl2json check) ${fmt(tfFind)} ms`,
+  `find + patch + diff ${fmt(tfPatch)} ms`,
+  `scanner share ${fmt((tfFind - hcl) / hcl, 2)}× of the parse`,
+]);
 // SAM
 const samFile = { path: 'template.yaml', text: sam };
 const samPatch = await time(async () => {
   const r = await planIac(
-    Array.from({ length: N }, (_, i) => ({ ref: { region: 'us-east-1', name: `x-${i}` }, tags: { 'aws:cloudformation:logical-id': `Fn${i}` }, target })),
+    Array.from({ length: N }, (_, i) => ({
+      ref: { region: 'us-east-1', name: `x-${i}` },
+      tags: { 'aws:cloudformation:logical-id': `Fn${i}` },
+      target,
+    })),
     [samFile],
   );
-  if (r.functions.filter((f) => f.status === 'patched').length !== N) throw new Error('not all SAM functions patched');
+  if (r.functions.filter((f) => f.status === 'patched').length !== N)
+    throw new Error('not all SAM functions patched');
 });
-rows.push(['SAM, 500 functions', '', '', `find + patch + diff ${fmt(samPatch)} ms`, `${fmt(samPatch / N, 2)} ms a function`]);
+rows.push([
+  'SAM, 500 functions',
+  '',
+  '',
+  `find + patch + diff ${fmt(samPatch)} ms`,
+  `${fmt(samPatch / N, 2)} ms a function`,
+]);
 // CDK
 const cdkFile = { path: 'lib/stack.ts', text: cdk };
 const tsParse = await time(() => ts.createSourceFile('stack.ts', cdk, ts.ScriptTarget.ES2022, true));
 const cdkPatch = await time(async () => {
   const r = await planIac(fns(tfNames), [cdkFile]);
-  if (r.functions.filter((f) => f.status === 'patched').length !== N) throw new Error('not all CDK functions patched');
+  if (r.functions.filter((f) => f.status === 'patched').length !== N)
+    throw new Error('not all CDK functions patched');
 });
-rows.push(['CDK, 500 constructs', `TypeScript parse ${fmt(tsParse)} ms`, '', `find + patch + diff ${fmt(cdkPatch)} ms`, `${fmt(cdkPatch / tsParse, 2)}× TypeScript's parse`]);
+rows.push([
+  'CDK, 500 constructs',
+  `TypeScript parse ${fmt(tsParse)} ms`,
+  '',
+  `find + patch + diff ${fmt(cdkPatch)} ms`,
+  `${fmt(cdkPatch / tsParse, 2)}× TypeScript's parse`,
+]);
 
 console.log(`IaC step, median of ${RUNS} runs (${N} functions each):`);
 for (const r of rows) console.log('  ' + r.filter(Boolean).join(' · '));

@@ -43,6 +43,9 @@ function nextCommand(r: HistoryRow): string | undefined {
     case 'rolling-back':
       return `go-lambda-migrate rollback ${fn}`;
     case 'migrated':
+      return r.reverted
+        ? `go-lambda-migrate plan ${fn} --iac DIR --iac-patch FILE (migrate again with apply, and patch its definition)`
+        : undefined;
     case 'failed':
     case 'rolled-back':
     case 'rollback-stopped':

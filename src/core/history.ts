@@ -159,7 +159,7 @@ export async function migrationHistory(
     // Migrated, but on another runtime now: a deploy put the old definition back.
     const reverted =
       latest?.phase === 'migrated' && live && !('error' in live) && live.runtime !== latest.record.to.runtime
-        ? `reverted by a deploy${owner ? ` of ${owner}` : ''}: ${live.runtime ?? 'no runtime'} again; migrate it again, and change its definition (plan --iac)`
+        ? `reverted by a deploy${owner ? ` of ${owner}` : ''}: ${live.runtime ?? 'no runtime'} again, as its definition still says`
         : undefined;
     const benches = query.benchmarks ? await query.benchmarks.read(ref) : [];
     migrations.forEach((s, i) => {

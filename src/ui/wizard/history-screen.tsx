@@ -39,7 +39,7 @@ export function HistoryScreen({
             {r.from.runtime} {r.from.architecture} → {r.to.runtime} {r.to.architecture} ({r.strategy}):{' '}
             {r.state}
             {r.backup?.version ? `; backup version ${r.backup.version}` : ''}
-            {r.live && 'agrees' in r.live && !r.live.agrees
+            {r.live && 'agrees' in r.live && !r.live.agrees && !r.reverted
               ? `; now ${r.live.runtime} ${r.live.architecture}: changed outside go-lambda-migrate`
               : ''}
           </Text>
