@@ -160,6 +160,15 @@ describe('infrastructure code against the sandbox', () => {
     expect(existsSync(patchFile)).toBe(false);
   }, 300_000);
 
+  it('a --iac path that does not exist is refused before anything is planned', async () => {
+    const r = await cli(['plan', 'orders-api', '--region', 'us-east-1', '--iac', join(sb.dir, 'nowhere')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /--iac .*nowhere: no such file or folder[\s\S]*Pass the folder that holds your templates/,
+    );
+    expect(r.stderr).not.toMatch(/downloading|inspecting/);
+  });
+
   it('plan --iac: SAM, Terraform and serverless.yml in one patch that git applies; a blocked function is left alone', async () => {
     const repo = join(sb.dir, 'infra');
     cpSync(DEMO_IAC_DIR, repo, { recursive: true });
@@ -252,12 +261,22 @@ describe('infrastructure code against the sandbox', () => {
     expect(text.stderr).toMatch(/1 function was reverted by a deploy/);
     const history = await cli(['history', '--region', 'us-east-1']);
     expect(history.stdout).toMatch(/reverted by a deploy of SAM \(stack shop-prod\): go1\.x again/);
+    expect(history.stdout).toContain(
+      'next: go-lambda-migrate plan us-east-1/orders-api --iac DIR --iac-patch FILE',
+    );
 
     session = spawnInPty(['--state-dir', state, '--region', 'us-east-1'], env);
-    await session.waitFor(
+    const at = await session.waitFor(
       /reverted by a deploy of SAM \(stack shop-prod\)[\s\S]*reverted: a deploy put the old runtime back/,
       0,
       60_000,
+    );
+    // The wizard's history says it too.
+    session.press('h');
+    await session.waitFor(
+      /Migrations recorded[\s\S]*orders-api[\s\S]*reverted by a deploy of SAM \(stack\s+shop-prod\):\s+go1\.x\s+again/,
+      at,
+      30_000,
     );
     session.press('q');
     expect(await session.exited).toBe(0);
