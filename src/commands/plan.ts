@@ -76,14 +76,20 @@ export async function readVerifyEvent(ctx: CommandContext): Promise<unknown> {
   return JSON.parse((await readEventFile(verifyFile, 'the verify event')).toString('utf8')) as unknown;
 }
 
-/** Reads plan options from the command line. */
-export async function planOptionsFrom(ctx: CommandContext): Promise<PlanOptions & { sources: string[] }> {
-  const target = (ctx.values.target as string | undefined) ?? 'provided.al2023';
+/** --target and --arch, checked (plan, apply, the wizard, templates). */
+export function targetAndArch(values: CommandContext['values']): Pick<PlanOptions, 'target' | 'arch'> {
+  const target = (values.target as string | undefined) ?? 'provided.al2023';
   if (target !== 'provided.al2023' && target !== 'provided.al2')
     throw new UsageError(`--target is provided.al2023 or provided.al2, not '${target}'.`);
-  const arch = (ctx.values.arch as string | undefined) ?? 'arm64';
+  const arch = (values.arch as string | undefined) ?? 'arm64';
   if (arch !== 'arm64' && arch !== 'x86_64')
     throw new UsageError(`--arch is arm64 or x86_64, not '${arch}'.`);
+  return { target, arch };
+}
+
+/** Reads plan options from the command line. */
+export async function planOptionsFrom(ctx: CommandContext): Promise<PlanOptions & { sources: string[] }> {
+  const { target, arch } = targetAndArch(ctx.values);
   const strategy = (ctx.values.strategy as string | undefined) ?? 'auto';
   if (!['auto', 'rebuild', 'repackage'].includes(strategy))
     throw new UsageError(`--strategy is auto, rebuild or repackage, not '${strategy}'.`);

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { UsageError, UserError } from '../errors.js';
 import { render, renderTemplate, TEMPLATES, type TemplateName } from '../iac/templates.js';
 import type { Command, CommandContext } from './command.js';
+import { PLAN_OPTIONS, targetAndArch } from './plan.js';
 
 const NAMES = Object.keys(TEMPLATES) as TemplateName[];
 
@@ -37,13 +38,7 @@ export const templatesCommand: Command = {
       value: 'DIR',
       description: "the Go module's folder, relative to where the files go (default .)",
     },
-    {
-      name: 'target',
-      type: 'string',
-      value: 'RUNTIME',
-      description: 'provided.al2023 (default) or provided.al2',
-    },
-    { name: 'arch', type: 'string', value: 'ARCH', description: 'arm64 (default) or x86_64' },
+    ...PLAN_OPTIONS.filter((o) => o.name === 'target' || o.name === 'arch'),
     {
       name: 'out',
       type: 'string',
@@ -78,12 +73,7 @@ export const templatesCommand: Command = {
       throw new UsageError(
         `no template named ${unknown.join(', ')}; the templates are ${NAMES.join(', ')} (or all).`,
       );
-    const runtime = (ctx.values.target as string | undefined) ?? 'provided.al2023';
-    if (runtime !== 'provided.al2023' && runtime !== 'provided.al2')
-      throw new UsageError(`--target is provided.al2023 or provided.al2, not '${runtime}'.`);
-    const arch = (ctx.values.arch as string | undefined) ?? 'arm64';
-    if (arch !== 'arm64' && arch !== 'x86_64')
-      throw new UsageError(`--arch is arm64 or x86_64, not '${arch}'.`);
+    const { target: runtime, arch } = targetAndArch(ctx.values);
     const name = (ctx.values.name as string | undefined) ?? 'my-function';
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(name))
       throw new UsageError(`--name takes a Lambda function name (letters, digits, - and _), not '${name}'.`);

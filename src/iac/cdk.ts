@@ -1,13 +1,10 @@
 import type { Definition, DefinitionPatch, Edit, IacTarget, SourceFile } from './model.js';
 import { lineEnd, lineOf, lineStart } from './model.js';
+import { maskSource } from './mask.js';
 import { lineEntry, renderTemplate } from './templates.js';
 
 /** TypeScript with comments and the contents of strings and template literals blanked (same length). */
 export function maskTs(text: string): string {
-  const out = text.split('');
-  const blank = (from: number, to: number) => {
-    for (let k = from; k < to; k++) if (out[k] !== '\n') out[k] = ' ';
-  };
   const n = text.length;
   const skipQuoted = (start: number): number => {
     const q = text[start]!;
@@ -29,25 +26,14 @@ export function maskTs(text: string): string {
     }
     return Math.min(k + 1, n);
   };
-  let i = 0;
-  while (i < n) {
-    const c = text[i]!;
-    if (c === '/' && text[i + 1] === '/') {
-      const end = lineEnd(text, i);
-      blank(i, end);
-      i = end;
-    } else if (c === '/' && text[i + 1] === '*') {
-      const close = text.indexOf('*/', i + 2);
-      const end = close < 0 ? n : close + 2;
-      blank(i, end);
-      i = end;
-    } else if (c === '"' || c === "'" || c === '`') {
-      const end = skipQuoted(i);
-      blank(i + 1, end - 1);
-      i = end;
-    } else i++;
-  }
-  return out.join('');
+  return maskSource(text, {
+    lineComment: () => false,
+    quoted: (i) => {
+      if (text[i] !== '"' && text[i] !== "'" && text[i] !== '`') return undefined;
+      const next = skipQuoted(i);
+      return { next, from: i + 1, to: next - 1 };
+    },
+  });
 }
 
 interface Property {

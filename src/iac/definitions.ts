@@ -5,6 +5,8 @@ import { cdkDefinitions, patchCdkFunction } from './cdk.js';
 import { isTemplate, patchTemplateFunction, templateDefinitions } from './cloudformation.js';
 import {
   applyEdits,
+  lineIndex,
+  lineStarts,
   orderedEdits,
   type Definition,
   type DefinitionPatch,
@@ -133,19 +135,9 @@ const CONTEXT = 3;
  * whole-file comparison of it takes seconds where this takes milliseconds (bench/iac.mjs).
  */
 function filePatch(path: string, before: string, edits: readonly Edit[]): string {
-  const starts = [0];
-  for (let i = before.indexOf('\n'); i >= 0 && i < before.length - 1; i = before.indexOf('\n', i + 1))
-    starts.push(i + 1);
-  const lineAt = (offset: number) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  };
+  // A last line without a newline has no start after it.
+  const starts = lineStarts(before).filter((x) => x < before.length || x === 0);
+  const lineAt = (offset: number) => lineIndex(starts, offset);
   const clusters: { first: number; last: number; edits: Edit[] }[] = [];
   for (const e of orderedEdits(edits)) {
     const first = lineAt(e.start);

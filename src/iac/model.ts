@@ -60,24 +60,35 @@ export interface DefinitionPatch {
   readonly notes: string[];
 }
 
+/** The offset each line starts at. */
+export function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/** The 0-based index of the line holding `offset`, in a table of line starts. */
+export function lineIndex(starts: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
 let lastText: string | undefined;
 let lastStarts: number[] = [];
 
 /** 1-based line of an offset (the line starts of the last text asked about are kept: files are asked about in turn). */
 export function lineOf(text: string, offset: number): number {
   if (text !== lastText) {
-    lastStarts = [0];
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lastStarts.push(i + 1);
+    lastStarts = lineStarts(text);
     lastText = text;
   }
-  let lo = 0;
-  let hi = lastStarts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (lastStarts[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo + 1;
+  return lineIndex(lastStarts, offset) + 1;
 }
 
 /** The offset where the line holding `offset` starts. */

@@ -1,5 +1,6 @@
 import type { Definition, DefinitionPatch, Edit, IacTarget, SourceFile } from './model.js';
 import { lineEnd, lineOf, lineStart } from './model.js';
+import { maskSource } from './mask.js';
 import { lineEntry, renderTemplate } from './templates.js';
 
 /**
@@ -7,11 +8,6 @@ import { lineEntry, renderTemplate } from './templates.js';
  * names can be found with plain scanning. Quotes stay, so a string is `"   "` of its own length.
  */
 export function maskHcl(text: string): string {
-  const out = text.split('');
-  const blank = (from: number, to: number) => {
-    for (let k = from; k < to; k++) if (out[k] !== '\n') out[k] = ' ';
-  };
-  let i = 0;
   const n = text.length;
   // Skips a string from its opening quote; returns the index after its closing quote.
   const skipString = (start: number): number => {
@@ -36,36 +32,22 @@ export function maskHcl(text: string): string {
     }
     return k;
   };
-  while (i < n) {
-    const c = text[i]!;
-    if (c === '#' || (c === '/' && text[i + 1] === '/')) {
-      const end = lineEnd(text, i);
-      blank(i, end);
-      i = end;
-    } else if (c === '/' && text[i + 1] === '*') {
-      const close = text.indexOf('*/', i + 2);
-      const end = close < 0 ? n : close + 2;
-      blank(i, end);
-      i = end;
-    } else if (c === '"') {
-      const end = skipString(i);
-      blank(i + 1, end - 1);
-      i = end;
-    } else if (c === '<' && text[i + 1] === '<') {
-      const m = /^<<-?([A-Za-z_][\w]*)[ \t]*\n/.exec(text.slice(i));
-      if (!m) {
-        i += 2;
-        continue;
+  return maskSource(text, {
+    lineComment: (i) => text[i] === '#',
+    quoted: (i) => {
+      if (text[i] === '"') {
+        const next = skipString(i);
+        return { next, from: i + 1, to: next - 1 };
       }
+      if (text[i] !== '<' || text[i + 1] !== '<') return undefined;
+      const m = /^<<-?([A-Za-z_][\w]*)[ \t]*\n/.exec(text.slice(i, i + 200));
+      if (!m) return undefined;
       const bodyStart = i + m[0].length;
-      const close = new RegExp(`^[ \\t]*${m[1]}[ \\t]*$`, 'm');
-      const found = close.exec(text.slice(bodyStart));
+      const found = new RegExp(`^[ \\t]*${m[1]}[ \\t]*$`, 'm').exec(text.slice(bodyStart));
       const end = found ? bodyStart + found.index + found[0].length : n;
-      blank(i + 2, end);
-      i = end;
-    } else i++;
-  }
-  return out.join('');
+      return { next: end, from: i + 2, to: end };
+    },
+  });
 }
 
 /** A block: `type "label" "label" { … }` with where its braces are. */
