@@ -141,7 +141,7 @@ describe('the wizard in a terminal, against the sandbox', () => {
     s.press('h');
     at = await s.waitFor(/Migrations recorded in .* \(1\), 0 selected/, at);
     expect(s.text().slice(at - 1500)).toMatch(
-      /us-east-1\/orders-api \S+ go1\.x x86_64 → provided\.al2023 arm64 \(rebuild\): rolled back; backup version \d+/,
+      /us-east-1\/orders-api \S+ go1\.x x86_64 → provided\.al2023 arm64 \(rebuild\): rolled back\n[\s\S]*us-east-1\/orders-api: rolled back; backup version \d+/,
     );
 
     s.press('q');

@@ -11,6 +11,8 @@ export interface PtySession {
   press(keys: string): void;
   /** The output so far, colours and cursor moves removed. */
   text(): string;
+  /** Every byte written so far, escape sequences included. */
+  raw(): string;
   /** Waits until the output after `from` (a length of text()) matches; returns the text() length then. */
   waitFor(pattern: RegExp, from?: number, timeoutMs?: number): Promise<number>;
   /** Resolves with the exit code. */
@@ -39,6 +41,7 @@ export function spawnInPty(
   return {
     press: (keys) => child.stdin.write(keys),
     text,
+    raw: () => raw,
     exited,
     kill: () => child.kill('SIGKILL'),
     async waitFor(pattern, from = 0, timeoutMs = 60_000) {

@@ -405,7 +405,7 @@ describe('the wizard', () => {
     app.stdin.write('h');
     let frame = await until(app.lastFrame, /Migrations recorded in \/state \(2\), 0 selected/);
     expect(frame).toMatch(
-      /› \[ \] eu-west-1\/orders 2026-11-20T10:00 go1\.x x86_64 → provided\.al2023 arm64 \(rebuild\): migrated;\s+backup version 7/,
+      /› \[ \] eu-west-1\/orders 2026-11-20T10:00 go1\.x x86_64 → provided\.al2023 arm64 \(rebuild\): migrated\n[\s\S]*eu-west-1\/orders: migrated; backup version 7/,
     );
     expect(frame).not.toMatch(/u roll back/);
     app.stdin.write(' ');

@@ -1,10 +1,12 @@
-import { Box, Static, Text, useApp, useInput, useStdout, type Key } from 'ink';
+import { Box, Static, Text, useApp, useInput, useStdout, type DOMElement, type Key } from 'ink';
 import { FinishedRow } from '../progress/ProgressView.js';
-import { useEffect, type ReactElement } from 'react';
-import { ColorProvider } from './frame.js';
+import { useCallback, useEffect, type ReactElement } from 'react';
+import { ColorProvider, layout } from './frame.js';
+import wrapAnsi from 'wrap-ansi';
 import { handleIntent, rerunFailing } from './intents.js';
 import { bindingsFor, charName, hintLine, keyName } from './keys.js';
 import { ScreenOnShow } from './screens.js';
+import { reviewRows } from './choose-screens.js';
 import type { WizardChoices, WizardServices } from './services.js';
 import { useWizardWork } from './use-wizard-work.js';
 import { benchFinished, type WizardState } from './state.js';
@@ -13,14 +15,22 @@ import { BenchResult } from './work-screens.js';
 /** How the wizard ended: `failed` when it quit on an error screen, `partial` when the last run left failures. */
 export type WizardOutcome = 'ok' | 'partial' | 'failed';
 
+/** Rows the hint line takes once wrapped to the terminal's width. */
+const hintRows = (s: WizardState, columns: number | undefined) =>
+  wrapAnsi(hintLine(bindingsFor(s)), Math.max(20, columns ?? 80), { trim: false, hard: true }).split('\n')
+    .length;
+
+/** Rows the region warnings take above the screen. */
+const warningRows = (s: WizardState) => Math.min(MAX_WARNINGS, s.regionErrors.length);
+
 const working = (s: WizardState) =>
   (s.screen.kind === 'promoting' && !s.screen.finished) ||
   s.screen.kind === 'applying' ||
   s.screen.kind === 'rolling-back' ||
   (s.screen.kind === 'benchmarking' && !benchFinished(s.screen));
 
-/** Rows the scrolling lists get: the terminal's height less the header, hints and summaries. */
-const listRows = (terminalRows: number | undefined) => Math.max(5, (terminalRows ?? 24) - 8);
+/** Warnings shown above the screen at most (more are counted on one line). */
+const MAX_WARNINGS = 2;
 
 /**
  * The interactive wizard: scan → select → plan (read-only) → review → confirm → migrate → results, with
@@ -96,15 +106,28 @@ export function Wizard({
     for (const name of names) {
       const binding = bindingsFor(latest.current).find((b) => b.keys.includes(name));
       if (binding) {
-        const context = { state: latest.current, page: listRows(stdout.rows), dispatch, services, quit };
+        const l = layout(
+          stdout.rows,
+          stdout.columns,
+          warningRows(latest.current),
+          hintRows(latest.current, stdout.columns),
+        );
+        const shown = latest.current.screen;
+        const page = shown.kind === 'review' ? reviewRows(l.area, shown.confirming) : l.rows;
+        const context = { state: latest.current, page, columns: l.columns, dispatch, services, quit };
         handleIntent(binding.intent, { ...context, work: jobs });
       }
     }
   });
 
   const c = state.choices;
+  const hints = hintLine(bindingsFor(state));
+  const l = layout(stdout.rows, stdout.columns, warningRows(state), hintRows(state, stdout.columns));
+  // At most the area's height, and no taller than what the screen shows (Ink's Box has no maxHeight prop;
+  // its layout node has): a short screen keeps the hint line right under it.
+  const clip = useCallback((node: DOMElement | null) => node?.yogaNode?.setMaxHeight(l.area), [l.area]);
   const frame = {
-    rows: listRows(stdout.rows),
+    ...l,
     where: services.where,
     stateDir: services.stateDir,
     quitting: state.quitting,
@@ -121,20 +144,28 @@ export function Wizard({
         }
       </Static>
       <Box flexDirection="column">
-        <Text bold color={color ? 'cyan' : undefined}>
+        <Text bold color={color ? 'cyan' : undefined} wrap="truncate-end">
           go-lambda-migrate · {services.where}
         </Text>
-        <Text dimColor={color}>
+        <Text dimColor={color} wrap="truncate-end">
           target {c.target} · arch {c.arch} · strategy {c.strategy} · sources:{' '}
           {services.sources.length > 0 ? services.sources.join(', ') : 'none (pass --source DIR to rebuild)'}
         </Text>
-        {state.regionErrors.map((e) => (
-          <Text key={e.region} color={color ? 'yellow' : undefined}>
-            warning: {e.region} could not be scanned: {e.message}
+        {state.regionErrors.slice(0, MAX_WARNINGS).map((e, i) => (
+          <Text key={e.region} color={color ? 'yellow' : undefined} wrap="truncate-end">
+            {i === MAX_WARNINGS - 1 && state.regionErrors.length > MAX_WARNINGS
+              ? `warning: ${state.regionErrors.length - i} regions could not be scanned (${state.regionErrors
+                  .slice(i)
+                  .map((x) => x.region)
+                  .join(', ')})`
+              : `warning: ${e.region} could not be scanned: ${e.message}`}
           </Text>
         ))}
-        <ScreenOnShow screen={state.screen} frame={frame} />
-        <Text dimColor={color}>{hintLine(bindingsFor(state))}</Text>
+        {/* The screen is clipped to its area: a frame never grows taller than the terminal. */}
+        <Box ref={clip} flexDirection="column" overflowY="hidden">
+          <ScreenOnShow screen={state.screen} frame={frame} />
+        </Box>
+        <Text dimColor={color}>{hints}</Text>
       </Box>
     </ColorProvider>
   );

@@ -2,6 +2,7 @@ import { Box, Text } from 'ink';
 import type { ReactElement } from 'react';
 import { functionLines, type LineKind } from '../plan-text.js';
 import { iacLines, type IacLineKind } from '../iac-text.js';
+import wrapAnsi from 'wrap-ansi';
 import { blockText } from '../plan-words.js';
 import { changing, keyOfCandidate } from './state.js';
 import { useColor, type Of, type ScreenProps } from './frame.js';
@@ -43,7 +44,7 @@ export function SelectScreen({ screen, frame: { rows } }: ScreenProps<'select'>)
         const here = from + i === screen.cursor;
         const ticked = screen.selected.includes(keyOfCandidate(c));
         return (
-          <Text key={keyOfCandidate(c)} inverse={here && color} bold={here && !color}>
+          <Text key={keyOfCandidate(c)} inverse={here && color} bold={here && !color} wrap="truncate-end">
             {here ? '›' : ' '} [{ticked ? 'x' : ' '}] {cell(keyOfCandidate(c), name)} {cell(c.runtime, 12)}{' '}
             {cell(c.architectures.join(','), 7)}{' '}
             {c.interrupted
@@ -137,9 +138,33 @@ export function planLines(plan: Of<'review'>['plan']): { text: string; tone: str
   ];
 }
 
-export function ReviewScreen({ screen, frame: { rows, where } }: ScreenProps<'review'>): ReactElement {
+/**
+ * The plan's lines as the terminal shows them: each wrapped to `columns` the way Ink wraps text, so that the
+ * review scrolls over rows, and a screenful of rows is exactly what fits.
+ */
+export function reviewLines(
+  plan: Of<'review'>['plan'],
+  columns: number,
+): { text: string; tone: string | undefined }[] {
+  return planLines(plan).flatMap((l) =>
+    l.text === ''
+      ? [l]
+      : wrapAnsi(l.text, columns, { trim: false, hard: true })
+          .split('\n')
+          .map((text) => ({ text, tone: l.tone })),
+  );
+}
+
+/** Rows of the plan the review shows at once: its area less the ↑ and ↓ lines, the summary and the prompt. */
+export const reviewRows = (area: number, confirming: boolean) => Math.max(1, area - 3 - (confirming ? 2 : 0));
+
+export function ReviewScreen({
+  screen,
+  frame: { area, columns, where },
+}: ScreenProps<'review'>): ReactElement {
   const color = useColor();
-  const lines = planLines(screen.plan);
+  const rows = reviewRows(area, screen.confirming);
+  const lines = reviewLines(screen.plan, columns);
   const shown = lines.slice(screen.scroll, screen.scroll + rows);
   const count = changing(screen.plan).length;
   const blocked = screen.plan.functions.filter((f) => f.blocked).length;
@@ -147,14 +172,14 @@ export function ReviewScreen({ screen, frame: { rows, where } }: ScreenProps<'re
     <Box flexDirection="column">
       {screen.scroll > 0 && <Text dimColor={color}> ↑ {screen.scroll} more lines</Text>}
       {shown.map((l, i) => (
-        <Text key={screen.scroll + i} color={color ? l.tone : undefined}>
+        <Text key={screen.scroll + i} color={color ? l.tone : undefined} wrap="truncate-end">
           {l.text || ' '}
         </Text>
       ))}
       {screen.scroll + rows < lines.length && (
         <Text dimColor={color}> ↓ {lines.length - screen.scroll - rows} more lines</Text>
       )}
-      <Text bold>
+      <Text bold wrap="truncate-end">
         Plan: {count} to migrate, {blocked} blocked, {screen.plan.functions.length - count - blocked}{' '}
         unchanged. Nothing has changed yet.
       </Text>

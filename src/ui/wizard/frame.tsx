@@ -8,6 +8,10 @@ export type Of<K extends Screen['kind']> = Extract<Screen, { kind: K }>;
 export interface Frame {
   /** Rows a scrolling list may use. */
   readonly rows: number;
+  /** Rows the whole screen (below the header, above the hints) may use: it is clipped to them. */
+  readonly area: number;
+  /** The terminal's width: a line longer than this takes more than one row. */
+  readonly columns: number;
   /** Where calls go ("the embedded sandbox at …"). */
   readonly where: string;
   /** Where journals and backups are kept. */
@@ -24,6 +28,27 @@ export interface ScreenProps<K extends Screen['kind']> {
 
 /** A screen's view. */
 export type ScreenView<K extends Screen['kind']> = (props: ScreenProps<K>) => ReactElement;
+
+/**
+ * The wizard's layout on a terminal of `rows` x `columns`: the header (2 rows), at most `warnings` rows of
+ * warnings, the screen's area, and the hint line (`hintRows`: it wraps rather than hide keys). One row is left over, so that no frame is ever as tall as the
+ * terminal: Ink clears the whole screen and the scrollback (ESC[2J ESC[3J) before drawing a frame that is.
+ */
+export function layout(
+  rows: number | undefined,
+  columns: number | undefined,
+  warnings: number,
+  hintRows = 1,
+) {
+  const height = rows ?? 24;
+  const area = Math.max(4, height - 1 - 2 - warnings - hintRows);
+  return {
+    area,
+    /** What a screen's list gets: its area less a title, the ↑ and ↓ lines and a legend. */
+    rows: Math.max(2, area - 4),
+    columns: Math.max(20, columns ?? 80),
+  };
+}
 
 const ColorContext = createContext(true);
 

@@ -22,7 +22,9 @@ export function HistoryScreen({
         {errors}
       </Box>
     );
-  const [from, to] = windowAround(screen.cursor, screen.rows.length, rows);
+  // The list leaves room for the highlighted migration's details (up to three lines).
+  const [from, to] = windowAround(screen.cursor, screen.rows.length, Math.max(2, rows - 3));
+  const current = screen.rows[screen.cursor];
   const n = screen.selected.length;
   const functions = `${n} selected function${n === 1 ? '' : 's'}`;
   return (
@@ -34,17 +36,24 @@ export function HistoryScreen({
         const here = from + i === screen.cursor;
         const ticked = screen.selected.includes(keyOfCandidate(r));
         return (
-          <Text key={keyOfCandidate(r)} inverse={here && color} bold={here && !color}>
+          <Text key={keyOfCandidate(r)} inverse={here && color} bold={here && !color} wrap="truncate-end">
             {here ? '›' : ' '} [{ticked ? 'x' : ' '}] {keyOfCandidate(r)} {r.startedAt.slice(0, 16)}{' '}
             {r.from.runtime} {r.from.architecture} → {r.to.runtime} {r.to.architecture} ({r.strategy}):{' '}
             {r.state}
-            {r.backup?.version ? `; backup version ${r.backup.version}` : ''}
-            {r.live && 'agrees' in r.live && !r.live.agrees && !r.reverted
-              ? `; now ${r.live.runtime} ${r.live.architecture}: changed outside go-lambda-migrate`
-              : ''}
           </Text>
         );
       })}
+      {/* Each row is one line; the highlighted one is told in full here. */}
+      {current && (
+        <Text dimColor={color}>
+          {'  '}
+          {keyOfCandidate(current)}: {current.state}
+          {current.backup?.version ? `; backup version ${current.backup.version}` : ''}
+          {current.live && 'agrees' in current.live && !current.live.agrees && !current.reverted
+            ? `; now ${current.live.runtime} ${current.live.architecture}: changed outside go-lambda-migrate`
+            : ''}
+        </Text>
+      )}
       {errors}
       {screen.confirming && (
         <Text color={color ? 'yellow' : undefined}>

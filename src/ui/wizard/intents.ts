@@ -1,5 +1,5 @@
 import type { FunctionRef } from '../../core/ports.js';
-import { planLines } from './choose-screens.js';
+import { reviewLines } from './choose-screens.js';
 import type { Intent } from './keys.js';
 import type { WizardServices } from './services.js';
 import {
@@ -21,6 +21,8 @@ const migratedRefs = (s: DoneScreen): FunctionRef[] =>
 export interface IntentContext {
   readonly state: WizardState;
   readonly page: number;
+  /** The terminal's width: the review scrolls over its lines as wrapped to it. */
+  readonly columns: number;
   readonly dispatch: (action: WizardAction) => void;
   readonly work: Pick<
     ReturnType<typeof useWizardWork>,
@@ -54,7 +56,7 @@ export function handleIntent(intent: Intent, c: IntentContext): void {
     case 'page-up':
     case 'page-down': {
       const delta = { up: -1, down: 1, 'page-up': -page, 'page-down': page }[intent];
-      const max = s.kind === 'review' ? planLines(s.plan).length - page : 0;
+      const max = s.kind === 'review' ? reviewLines(s.plan, c.columns).length - page : 0;
       return dispatch(s.kind === 'review' ? { type: 'scroll', delta, max } : { type: 'move', delta });
     }
     case 'toggle':

@@ -11,6 +11,7 @@ export async function runWizard(
   let outcome: WizardOutcome = 'ok';
   const app = render(
     <Wizard services={services} choices={choices} color={color} onOutcome={(o) => (outcome = o)} />,
+    // Only the lines that changed are drawn again: a key press on a long screen writes a line or two, not all of it.
     { exitOnCtrlC: false },
   );
   await app.waitUntilExit();

@@ -33,30 +33,36 @@ export function WorkScreen({
   );
 }
 
-export function DoneScreen({ screen, frame: { where, stateDir } }: ScreenProps<'done'>): ReactElement {
+export function DoneScreen({ screen, frame: { where, stateDir, area } }: ScreenProps<'done'>): ReactElement {
   const color = useColor();
   const count = (status: string) => screen.results.filter((r) => r.status === status).length;
   const migrated = count('migrated');
+  // The prompt and the notes come first; the results fill what is left (each is in the scrollback above too).
+  const room = Math.max(1, area - 3 - (screen.confirming ? 3 : 0) - (screen.stopped ? 2 : 0));
+  const shown = screen.results.length > room ? screen.results.slice(0, room - 1) : screen.results;
   return (
     <Box flexDirection="column">
-      <Text bold>
+      <Text bold wrap="truncate-end">
         {screen.what === 'migration'
           ? `Migration finished: ${migrated} migrated, ${count('rolled-back')} rolled back, ${count('failed')} failed, ${count('skipped')} skipped.`
           : `Rollback finished: ${count('rolled-back')} rolled back, ${count('failed')} failed, ${count('skipped')} skipped.`}
       </Text>
-      {screen.results.map((r) => (
-        <Text key={`${r.region}/${r.functionName}`}>
+      {shown.map((r) => (
+        <Text key={`${r.region}/${r.functionName}`} wrap="truncate-end">
           <Text color={color ? COLORS[r.status] : undefined}>{r.status.padEnd(11)}</Text> {r.region}/
           {r.functionName}: {r.message}
         </Text>
       ))}
+      {shown.length < screen.results.length && (
+        <Text dimColor={color}> … and {screen.results.length - shown.length} more, listed above</Text>
+      )}
       {screen.stopped && (
         <Text color={color ? 'yellow' : undefined}>
           Lambda no longer accepts go1.x for some of them: they run their original binary on provided.*
           (x86_64) and the message names the published backup version to point an alias at.
         </Text>
       )}
-      <Text dimColor={color}>
+      <Text dimColor={color} wrap="truncate-end">
         Journals and backups are in {stateDir}; `go-lambda-migrate history` lists them.
       </Text>
       {screen.confirming && (

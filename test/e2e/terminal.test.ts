@@ -1,0 +1,87 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEMO_DIR } from '../../src/sandbox/seed.js';
+import { startWitnessedSandbox, type WitnessedSandbox } from '../helpers/cli.js';
+import { spawnInPty, type PtySession } from '../helpers/pty.js';
+
+/** What Ink writes before a frame as tall as the terminal: it erases the screen and the user's scrollback. */
+const SCROLLBACK_CLEAR = '\x1b[3J';
+const SCREEN_CLEAR = '\x1b[2J';
+
+describe('the wizard never erases the scrollback, at 80x24 and 140x45', () => {
+  let sb: WitnessedSandbox | undefined;
+  let session: PtySession | undefined;
+  // A sandbox of its own for each size: each run migrates orders-api.
+  beforeEach(async () => {
+    sb = await startWitnessedSandbox();
+  }, 300_000);
+  afterEach(async () => {
+    session?.kill();
+    await sb?.stop();
+  });
+
+  for (const [cols, rows] of [
+    [80, 24],
+    [140, 45],
+  ] as const) {
+    it(`${cols}x${rows}: select, review (scrolled), migrate, results, benchmark, scan again, history, quit`, async () => {
+      const { dir, proc } = sb!;
+      const state = join(dir, 'state');
+      const eventFile = join(dir, 'event.json');
+      await writeFile(eventFile, '{"orderId":"A-1"}');
+      session = spawnInPty(
+        [
+          '--state-dir',
+          state,
+          '--region',
+          'us-east-1',
+          '--source',
+          join(DEMO_DIR, 'functions'),
+          '--event',
+          eventFile,
+        ],
+        {
+          AWS_ACCESS_KEY_ID: 'AKIDTEST',
+          AWS_SECRET_ACCESS_KEY: 'x',
+          AWS_ENDPOINT_URL: proc.url,
+          NO_COLOR: '1',
+        },
+        { rows, cols },
+      );
+      const s = session;
+      // Lines the user had before: the wizard must leave them in the scrollback.
+      let at = await s.waitFor(/2 candidates, 2 selected/);
+      s.press('j ');
+      at = await s.waitFor(/2 candidates, 1 selected/, at);
+      s.press('\r');
+      at = await s.waitFor(/Plan: 1 to migrate/, at, 180_000);
+      // The review is longer than the terminal: it scrolls by rows, and its last rows are the IaC patch.
+      for (let i = 0; i < 40; i++) s.press('\x1b[6~');
+      at = await s.waitFor(/(IaC patch|patched stack template) written to/, at, 30_000);
+      s.press('\r');
+      at = await s.waitFor(/\(y\/n\)/, at);
+      s.press('y');
+      at = await s.waitFor(/Migration finished: 1 migrated/, at, 180_000);
+      s.press('b');
+      at = await s.waitFor(/\(y\/n\)/, at);
+      s.press('y');
+      at = await s.waitFor(/Benchmarks done/, at, 180_000);
+      s.press('\r');
+      at = await s.waitFor(/r scan again/, at);
+      s.press('r');
+      at = await s.waitFor(/candidates?, \d+ selected/, at, 60_000);
+      s.press('h');
+      at = await s.waitFor(/Migrations recorded/, at, 60_000);
+      s.press('q');
+      expect(await s.exited).toBe(0);
+      const raw = s.raw();
+      expect(raw.includes(SCROLLBACK_CLEAR), 'a scrollback clear was written').toBe(false);
+      expect(raw.includes(SCREEN_CLEAR), 'a screen clear was written').toBe(false);
+      // The shell's prompt starts on a line of its own: the last thing printed (before the cursor is shown
+      // again) is a newline.
+      const printed = raw.replace(/(\x1b\[\?[\d;]*[hl])+$/, '');
+      expect(printed.endsWith('\n'), JSON.stringify(printed.slice(-40))).toBe(true);
+    }, 600_000);
+  }
+});
