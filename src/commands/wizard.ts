@@ -238,6 +238,7 @@ export const wizardCommand: Command = {
       { target: options.target, arch: options.arch, strategy: options.strategy },
       ctx.globals.color,
     );
-    return { ok: 0, partial: 3, failed: 1 }[outcome];
+    // Ctrl-C: 130 (128 + SIGINT), as for apply and bench; 3 when it stopped work halfway (partial).
+    return { ok: 0, partial: 3, failed: 1, interrupted: 130, 'interrupted-work': 3 }[outcome];
   },
 };

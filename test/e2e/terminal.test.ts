@@ -9,6 +9,13 @@ import { spawnInPty, type PtySession } from '../helpers/pty.js';
 const SCROLLBACK_CLEAR = '\x1b[3J';
 const SCREEN_CLEAR = '\x1b[2J';
 
+/**
+ * True when the shell's prompt will start on a line of its own: the last thing printed (before the cursor is
+ * shown again) is a newline.
+ */
+const endsOnItsOwnLine = (raw: string) =>
+  raw.replace(new RegExp(`(${String.fromCharCode(27)}\\[\\?[\\d;]*[hl])+$`), '').endsWith('\n');
+
 describe('the wizard never erases the scrollback, at 80x24 and 140x45', () => {
   let sb: WitnessedSandbox | undefined;
   let session: PtySession | undefined;
@@ -78,10 +85,26 @@ describe('the wizard never erases the scrollback, at 80x24 and 140x45', () => {
       const raw = s.raw();
       expect(raw.includes(SCROLLBACK_CLEAR), 'a scrollback clear was written').toBe(false);
       expect(raw.includes(SCREEN_CLEAR), 'a screen clear was written').toBe(false);
-      // The shell's prompt starts on a line of its own: the last thing printed (before the cursor is shown
-      // again) is a newline.
-      const printed = raw.replace(new RegExp(`(${String.fromCharCode(27)}\\[\\?[\\d;]*[hl])+$`), '');
-      expect(printed.endsWith('\n'), JSON.stringify(printed.slice(-40))).toBe(true);
+      expect(endsOnItsOwnLine(raw), JSON.stringify(raw.slice(-40))).toBe(true);
     }, 600_000);
   }
+
+  it('Ctrl-C on the selection exits 130, with the prompt on a line of its own', async () => {
+    const { dir, proc } = sb!;
+    session = spawnInPty(
+      ['--state-dir', join(dir, 'state'), '--region', 'us-east-1'],
+      {
+        AWS_ACCESS_KEY_ID: 'AKIDTEST',
+        AWS_SECRET_ACCESS_KEY: 'x',
+        AWS_ENDPOINT_URL: proc.url,
+        NO_COLOR: '1',
+      },
+      { rows: 24, cols: 80 },
+    );
+    await session.waitFor(/2 candidates, 2 selected/);
+    session.press('\x03');
+    expect(await session.exited).toBe(130);
+    expect(session.raw().includes(SCROLLBACK_CLEAR)).toBe(false);
+    expect(endsOnItsOwnLine(session.raw())).toBe(true);
+  }, 120_000);
 });

@@ -305,7 +305,17 @@ describe('the wizard', () => {
     step.open();
     await until(() => (app.outcome() ? 'quit' : ''), /quit/);
     expect(calls.applied).toEqual(['a']);
-    expect(app.outcome()).toBe('ok');
+    // The migration was stopped halfway: the wizard exits 3, as a partial run does.
+    expect(app.outcome()).toBe('interrupted-work');
+  });
+
+  it('Ctrl-C with nothing running quits at once, as interrupted (exit 130)', async () => {
+    const { services } = fakeServices([candidate('eu-west-1', 'a')]);
+    const app = show(services);
+    await until(app.lastFrame, /1 selected/);
+    app.stdin.write('\x03');
+    await until(() => (app.outcome() ? 'quit' : ''), /quit/);
+    expect(app.outcome()).toBe('interrupted');
   });
 
   it('an error in the work shows its message and hint, and the wizard can scan again', async () => {

@@ -12,8 +12,12 @@ import { useWizardWork } from './use-wizard-work.js';
 import { benchFinished, type WizardState } from './state.js';
 import { BenchResult } from './work-screens.js';
 
-/** How the wizard ended: `failed` when it quit on an error screen, `partial` when the last run left failures. */
-export type WizardOutcome = 'ok' | 'partial' | 'failed';
+/**
+ * How the wizard ended: `failed` when it quit on an error screen, `partial` when the last run left failures,
+ * `interrupted` on Ctrl-C, `interrupted-work` on a Ctrl-C that stopped a migration, rollback or benchmark (the
+ * functions in flight finished, the others were not started).
+ */
+export type WizardOutcome = 'ok' | 'partial' | 'failed' | 'interrupted' | 'interrupted-work';
 
 /** Rows the hint line takes once wrapped to the terminal's width. */
 const hintRows = (s: WizardState, columns: number | undefined) =>
@@ -62,7 +66,7 @@ export function Wizard({
     if (state.quitting && !working(state)) quit();
   });
 
-  function quit(): void {
+  function quit(interrupted = false): void {
     // Work queued but not begun (a benchmark resolving its versions) must not start once the wizard is gone.
     abort.current?.abort();
     const s = latest.current.screen;
@@ -70,7 +74,17 @@ export function Wizard({
     const bad =
       s.kind === 'done' &&
       s.results.some((r) => r.status === 'failed' || (s.what === 'migration' && r.status === 'rolled-back'));
-    onOutcome(s.kind === 'failed' ? 'failed' : bad ? 'partial' : 'ok');
+    onOutcome(
+      latest.current.quitting
+        ? 'interrupted-work'
+        : interrupted
+          ? 'interrupted'
+          : s.kind === 'failed'
+            ? 'failed'
+            : bad
+              ? 'partial'
+              : 'ok',
+    );
     exit();
   }
 
@@ -95,7 +109,7 @@ export function Wizard({
       if (working(latest.current)) {
         abort.current?.abort();
         dispatch({ type: 'quit-requested' });
-      } else quit();
+      } else quit(true);
       return;
     }
     const screen = latest.current.screen;
