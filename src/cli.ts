@@ -18,6 +18,10 @@ import { promoteCommand } from './commands/promote.js';
 import { JournalError } from './core/journal.js';
 import { LockedError } from './core/ports.js';
 import { embeddedSandbox, sandboxCommand, sandboxOptionsFrom } from './commands/sandbox.js';
+import { endpointFor, isOwnSandbox } from './commands/aws-context.js';
+
+/** Commands that make no AWS call. */
+const NO_AWS = new Set(['sandbox', 'templates']);
 
 const COMMANDS: readonly Command[] = [
   sandboxCommand,
@@ -125,7 +129,11 @@ export async function main(
       io.stdout.write(`${name === undefined ? mainHelp() : commandHelp(command)}\n`);
       return 0;
     }
-    const globals = globalOptions(values);
+    let globals = globalOptions(values);
+    // This tool's own sandbox needs no credentials: one set up for AWS is not asked for.
+    const endpoint = endpointFor(globals);
+    if (!globals.sandbox && endpoint && !NO_AWS.has(command.name) && (await isOwnSandbox(endpoint)))
+      globals = { ...globals, endpointUrl: endpoint, ownSandbox: true };
     if (command.name === 'wizard' && !(io.stdinIsTTY && io.stdoutIsTTY)) {
       throw new UsageError(
         'the wizard needs an interactive terminal.',

@@ -9,6 +9,11 @@ export interface GlobalOptions {
   readonly regions: string[];
   readonly endpointUrl: string | undefined;
   readonly sandbox: boolean;
+  /**
+   * True when the endpoint (--endpoint-url, AWS_ENDPOINT_URL_LAMBDA or AWS_ENDPOINT_URL) is this tool's own
+   * sandbox, which says so at /_sandbox/info: it needs no AWS credentials.
+   */
+  readonly ownSandbox?: boolean;
   readonly stateDir: string;
   readonly json: boolean;
   readonly yes: boolean;

@@ -51,12 +51,34 @@ export function metricsPortFor(globals: GlobalOptions): MetricsPort {
   return { invocations: async (ref, days) => (await port()).invocations(ref, days) };
 }
 
-/** Profile, endpoint and, for the embedded sandbox, its region and credentials. */
+/** The endpoint every call goes to when one is set: --endpoint-url, else the SDK's environment variables. */
+export function endpointFor(
+  globals: GlobalOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
+  return globals.endpointUrl ?? env.AWS_ENDPOINT_URL_LAMBDA ?? env.AWS_ENDPOINT_URL;
+}
+
+/**
+ * True when `endpoint` is a go-lambda-migrate sandbox (its /_sandbox/info says so within 1.5 s). AWS and other
+ * emulators answer something else, or nothing: then the usual credentials are needed.
+ */
+export async function isOwnSandbox(endpoint: string): Promise<boolean> {
+  try {
+    const res = await fetch(new URL('/_sandbox/info', endpoint), { signal: AbortSignal.timeout(1500) });
+    if (!res.ok) return false;
+    return ((await res.json()) as { service?: string }).service === 'go-lambda-migrate-sandbox';
+  } catch {
+    return false;
+  }
+}
+
+/** Profile, endpoint and, for a sandbox of this tool (embedded or not), its region and credentials. */
 function awsOptionsFor(globals: GlobalOptions): AwsOptions {
   return {
     ...(globals.profile && { profile: globals.profile }),
     ...(globals.endpointUrl && { endpointUrl: globals.endpointUrl }),
-    ...(globals.sandbox && {
+    ...((globals.sandbox || globals.ownSandbox) && {
       fallbackRegion: 'us-east-1',
       staticCredentials: { accessKeyId: 'AKIDSANDBOX', secretAccessKey: 'sandbox' },
     }),

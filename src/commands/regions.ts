@@ -13,12 +13,14 @@ export function allRegions(): string[] {
 
 /**
  * The regions a multi-region command covers: --region values (`all` expands), else the profile's region;
- * with --sandbox and no --region, every region (the sandbox answers for all of them).
+ * with --sandbox (or a sandbox of this tool at the endpoint) and no --region, every region: the sandbox
+ * answers for all of them.
  */
 export async function resolveRegions(globals: GlobalOptions, port: LambdaPort): Promise<string[]> {
   if (globals.regions.includes('all')) return allRegions();
   if (globals.regions.length > 0) return [...new Set(globals.regions)];
-  if (globals.sandbox) return allRegions();
+  // The sandbox answers for every region (the one its banner exports is for the AWS CLI).
+  if (globals.sandbox || globals.ownSandbox) return allRegions();
   const region = await port.defaultRegion();
   if (!region)
     throw new UserError(

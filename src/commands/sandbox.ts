@@ -218,6 +218,13 @@ export const sandboxCommand: Command = {
     }
     ctx.stdout.write(`sandbox listening on ${sandbox.url}\n`);
     log(`data in ${options.dataDir}; point clients at it with --endpoint-url ${sandbox.url}`);
+    log(
+      `go-lambda-migrate needs no AWS credentials for it: go-lambda-migrate scan --endpoint-url ${sandbox.url}`,
+    );
+    log('for the AWS CLI and SDKs (any key is accepted):');
+    log(
+      `  export AWS_ENDPOINT_URL=${sandbox.url} AWS_ACCESS_KEY_ID=sandbox AWS_SECRET_ACCESS_KEY=sandbox AWS_REGION=us-east-1`,
+    );
     const stop = new AbortController();
     const signals = ['SIGINT', 'SIGTERM'] as const;
     const onSignal = () => stop.abort();

@@ -22,7 +22,7 @@ import type { ManyBenchEvent } from '../core/benchmark.js';
 import { UserError } from '../errors.js';
 import { CONCURRENCY_OPTION } from './apply.js';
 import { locksFor } from './state.js';
-import { iamPortFor, lambdaPortFor, metricsPortFor, stackPortFor } from './aws-context.js';
+import { endpointFor, iamPortFor, lambdaPortFor, metricsPortFor, stackPortFor } from './aws-context.js';
 import { iacForPlan, type IacReport } from '../core/iac-plan.js';
 import type { Plan } from '../core/plan.js';
 import type { SourceFile } from '../iac/model.js';
@@ -39,8 +39,8 @@ import { resolveRegions } from './regions.js';
 function whereText(ctx: CommandContext): string {
   const g = ctx.globals;
   if (g.sandbox) return `the embedded sandbox at ${g.endpointUrl}`;
-  const endpoint = g.endpointUrl ?? process.env.AWS_ENDPOINT_URL_LAMBDA ?? process.env.AWS_ENDPOINT_URL;
-  if (endpoint) return `the endpoint ${endpoint}`;
+  const endpoint = endpointFor(g);
+  if (endpoint) return g.ownSandbox ? `the sandbox at ${endpoint}` : `the endpoint ${endpoint}`;
   return `AWS${g.profile ? `, profile ${g.profile}` : ''}`;
 }
 

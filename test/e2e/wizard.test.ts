@@ -72,7 +72,7 @@ describe('the wizard in a terminal, against the sandbox', () => {
     expect((await operations()).filter((o) => MUTATING.test(o))).toEqual([]);
 
     s.press('\r');
-    at = await s.waitFor(/Migrate 1 function on the endpoint http[\s\S]*\(y\/n\)/, at);
+    at = await s.waitFor(/Migrate 1 function on the sandbox at http[\s\S]*\(y\/n\)/, at);
     s.press('y');
     at = await s.waitFor(/Migration finished: 1 migrated/, at, 120_000);
     const migrated = await config('orders-api');
