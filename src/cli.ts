@@ -19,6 +19,7 @@ import { JournalError } from './core/journal.js';
 import { LockedError } from './core/ports.js';
 import { embeddedSandbox, sandboxCommand, sandboxOptionsFrom } from './commands/sandbox.js';
 import { endpointFor, isOwnSandbox } from './commands/aws-context.js';
+import { allRegions } from './commands/regions.js';
 
 /** Commands that make no AWS call. */
 const NO_AWS = new Set(['sandbox', 'templates']);
@@ -130,6 +131,13 @@ export async function main(
       return 0;
     }
     let globals = globalOptions(values);
+    const known = new Set(allRegions());
+    const unknown = globals.regions.filter((r) => r !== 'all' && !known.has(r));
+    if (unknown.length > 0)
+      throw new UsageError(
+        `--region ${unknown.join(', ')}: not ${unknown.length === 1 ? 'an AWS region' : 'AWS regions'} Lambda runs in.`,
+        'Use a region name such as us-east-1 or eu-west-1 (data/regions.json lists them), or --region all.',
+      );
     // This tool's own sandbox needs no credentials: one set up for AWS is not asked for.
     const endpoint = endpointFor(globals);
     if (!globals.sandbox && endpoint && !NO_AWS.has(command.name) && (await isOwnSandbox(endpoint)))

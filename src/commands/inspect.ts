@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
-import { basename, relative, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import { bundledLifecycle } from '../lambda/lifecycle.js';
 import { UsageError, UserError } from '../errors.js';
 import { DeploymentError, pickBinary, readDeployment } from '../archive/deployment.js';
@@ -46,11 +46,18 @@ async function fromZip(
 
 /** Loads the binary TARGET names: a file (zip or binary) or, if no such file exists, a function name. */
 async function loadTarget(ctx: CommandContext, target: string, handler: string | undefined) {
-  const exists = await stat(target).then(
-    (s) => s.isFile(),
-    () => false,
-  );
-  if (exists) {
+  const found = await stat(target).catch(() => undefined);
+  if (found?.isDirectory())
+    throw new UserError(
+      `${target} is a folder: inspect reads a .zip, a binary file, or a function (by name).`,
+      `Name the file inside it, such as ${join(target, 'bootstrap')}.`,
+    );
+  if (found?.isFile() && found.size === 0)
+    throw new UserError(
+      `${target} is empty (0 bytes): it is neither a zip nor a binary.`,
+      'Check the file, or build it again.',
+    );
+  if (found?.isFile()) {
     const buf = await readFile(target);
     if (isZip(buf) || isEmptyZip(buf) || target.endsWith('.zip'))
       return { ...(await fromZip(buf, target, handler)), fn: undefined };

@@ -1,7 +1,8 @@
 import { readEventFile } from './event-file.js';
 import { bundledLifecycle, isoDay } from '../lambda/lifecycle.js';
 import { planChanges, planMigration, type Plan, type PlanOptions, type Strategy } from '../core/plan.js';
-import { UsageError } from '../errors.js';
+import { stat } from 'node:fs/promises';
+import { UsageError, UserError } from '../errors.js';
 import { planDocument, savePlan, type PlanWords } from '../state/plan-file.js';
 import { blockText, riskText } from '../ui/plan-words.js';
 import { renderMarkdown, renderPlan } from '../ui/plan-text.js';
@@ -87,6 +88,19 @@ export function targetAndArch(values: CommandContext['values']): Pick<PlanOption
   return { target, arch };
 }
 
+/** The folders an option names, each checked to exist: a typo must not pass for "no source found". */
+async function existingFolders(dirs: readonly string[], option: string): Promise<string[]> {
+  for (const d of dirs) {
+    const s = await stat(d).catch(() => undefined);
+    if (!s?.isDirectory())
+      throw new UserError(
+        `${option} ${d}: ${s ? 'not a folder' : 'no such folder'}.`,
+        `${option} takes a folder that holds Go modules (it is searched for the function's main package).`,
+      );
+  }
+  return [...dirs];
+}
+
 /** Reads plan options from the command line. */
 export async function planOptionsFrom(ctx: CommandContext): Promise<PlanOptions & { sources: string[] }> {
   const { target, arch } = targetAndArch(ctx.values);
@@ -102,7 +116,7 @@ export async function planOptionsFrom(ctx: CommandContext): Promise<PlanOptions 
     arch,
     strategy: strategy as Strategy,
     today: isoDay(),
-    sources: (ctx.values.source as string[] | undefined) ?? [],
+    sources: await existingFolders((ctx.values.source as string[] | undefined) ?? [], '--source'),
     ...(verifyEvent !== undefined && { verifyEvent }),
     ...(lib !== undefined && { lambdaLibVersion: lib }),
   };

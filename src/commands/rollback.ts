@@ -31,6 +31,12 @@ export const rollbackCommand: Command = {
             );
           return hits;
         });
+    if (refs.length === 0) {
+      // --all with an empty journal: say so, rather than print nothing.
+      if (ctx.globals.json) ctx.stdout.write(JSON.stringify({ results: [] }, null, 2) + '\n');
+      ctx.stderr.write(`nothing to roll back: no migration is recorded in ${ctx.globals.stateDir}.\n`);
+      return 0;
+    }
     await confirmMutation(ctx, `Roll back ${refs.length} function${refs.length === 1 ? '' : 's'}?`);
     const lambda = lambdaPortFor(ctx.globals);
     let results: ApplyResult[] = [];

@@ -1,7 +1,21 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 
-const COMMANDS = ['wizard', 'scan', 'inspect', 'plan', 'apply', 'rollback', 'bench', 'history', 'sandbox'];
+const COMMANDS = [
+  'wizard',
+  'scan',
+  'inspect',
+  'plan',
+  'apply',
+  'rollback',
+  'bench',
+  'history',
+  'sandbox',
+  'templates',
+];
 
 describe('the command line', () => {
   it('prints the version and the command list', async () => {
@@ -65,5 +79,40 @@ describe('the command line', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('Go is needed to build the sandbox demo functions');
     expect(r.stderr).toContain('hint: Install Go');
+  });
+
+  it('bad input a newcomer meets says what is wrong and what to do, before any AWS call', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'glm-cli-'));
+    try {
+      const folder = await runCli(['inspect', dir]);
+      expect(folder.code).toBe(1);
+      expect(folder.stderr).toMatch(
+        /is a folder: inspect reads a \.zip, a binary file, or a function \(by name\)[\s\S]*hint: Name the file inside it/,
+      );
+      await writeFile(join(dir, 'empty'), '');
+      const empty = await runCli(['inspect', join(dir, 'empty')]);
+      expect(empty.code).toBe(1);
+      expect(empty.stderr).toContain('is empty (0 bytes): it is neither a zip nor a binary');
+      const mars = await runCli(['scan', '--region', 'us-east-1,mars-north-1']);
+      expect(mars.code).toBe(2);
+      expect(mars.stderr).toMatch(
+        /--region mars-north-1: not an AWS region Lambda runs in[\s\S]*--region all/,
+      );
+      const source = await runCli([
+        'plan',
+        'orders-api',
+        '--region',
+        'us-east-1',
+        '--source',
+        join(dir, 'nowhere'),
+      ]);
+      expect(source.code).toBe(1);
+      expect(source.stderr).toMatch(/--source .*nowhere: no such folder/);
+      const nothing = await runCli(['rollback', '--all', '--yes', '--state-dir', join(dir, 'state')]);
+      expect(nothing.code).toBe(0);
+      expect(nothing.stderr).toContain('nothing to roll back: no migration is recorded in');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
