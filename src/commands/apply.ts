@@ -23,7 +23,9 @@ export function logEvent(ctx: CommandContext, e: ApplyEvent): void {
       ctx.stderr.write(`${who}: ${e.step}...\n`);
       break;
     case 'step-done':
-      ctx.stderr.write(`${who}: ${e.step} ${e.skipped ? 'already done' : 'done'}\n`);
+      ctx.stderr.write(
+        `${who}: ${e.step} ${e.skipped ? (e.why ? `skipped: ${e.why}` : 'already done') : 'done'}\n`,
+      );
       break;
     case 'warn':
       ctx.stderr.write(`${who}: warning: ${e.message}\n`);

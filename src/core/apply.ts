@@ -35,6 +35,8 @@ export type ApplyEvent =
       readonly type: 'step-done';
       readonly ref: FunctionRef;
       readonly step: string;
+      /** Why a skipped step was skipped, when it was not simply done before (a resumed migration). */
+      readonly why?: string;
       readonly skipped: boolean;
     }
   | { readonly type: 'warn'; readonly ref: FunctionRef; readonly message: string }
@@ -194,7 +196,8 @@ const STEP_ACTIONS: Record<StepName, (s: StepContext) => Promise<StepOutcome>> =
   },
 
   async verify({ ref, record, lambda, options, starting }) {
-    if (!record.verify || options.verifyEvent === undefined) return SKIPPED;
+    if (!record.verify || options.verifyEvent === undefined)
+      return { phase: 'skipped', detail: 'not asked for (no verify event)' };
     await starting();
     const r = await lambda.invoke(ref, Buffer.from(JSON.stringify(options.verifyEvent)));
     if (r.functionError)
@@ -316,7 +319,13 @@ async function migrateOne(
           ? outcome.extra
           : outcome.detail !== undefined && { detail: outcome.detail }),
       });
-      emit({ type: 'step-done', ref, step, skipped: outcome.phase === 'skipped' });
+      emit({
+        type: 'step-done',
+        ref,
+        step,
+        skipped: outcome.phase === 'skipped',
+        ...(outcome.phase === 'skipped' && outcome.detail !== undefined && { why: outcome.detail }),
+      });
     }
     const message = `${record.from.runtime} ${record.from.architecture} → ${record.to.runtime} ${record.to.architecture} (${record.strategy})`;
     await journal.append(ref, { type: 'migration-end', time: now(), id, status: 'migrated', message });

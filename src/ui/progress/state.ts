@@ -49,7 +49,10 @@ export function progressReducer(state: ProgressState, action: ProgressAction): P
         case 'step-start':
           return update((r) => ({ ...r, step: e.step }));
         case 'step-done':
-          return update((r) => ({ ...r, step: `${e.step} ${e.skipped ? '(already done)' : 'done'}` }));
+          return update((r) => ({
+            ...r,
+            step: `${e.step} ${e.skipped ? (e.why ? `skipped: ${e.why}` : '(already done)') : 'done'}`,
+          }));
         case 'warn':
           return update((r) => ({ ...r, warnings: [...r.warnings, e.message] }));
         case 'function-done': {

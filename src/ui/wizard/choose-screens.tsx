@@ -86,15 +86,17 @@ export function PlanningScreen({ screen, frame: { rows } }: ScreenProps<'plannin
         (read-only: code downloaded, binaries inspected, artifacts built and smoke-tested locally):
       </Text>
       {shown.map((r) => {
-        const mark = !r.plan ? spinnerAt(now) : r.plan.blocked ? '!' : '✔';
-        const tone = !r.plan ? 'cyan' : r.plan.blocked ? 'red' : 'green';
+        // A smoke test that failed without blocking (the function's own error) is not a tick.
+        const smokeFailed = r.plan?.smoke?.ok === false;
+        const mark = !r.plan ? spinnerAt(now) : r.plan.blocked ? '!' : smokeFailed ? '!' : '✔';
+        const tone = !r.plan ? 'cyan' : r.plan.blocked ? 'red' : smokeFailed ? 'yellow' : 'green';
         const text = !r.plan
           ? r.message
           : r.plan.blocked
             ? `blocked: ${blockText(r.plan.blocked, 'wizard')}`
             : r.plan.strategy === 'none'
               ? 'already on the target'
-              : `${r.plan.strategy}, smoke test ${r.plan.smoke?.ok === false ? 'failed' : 'passed'}`;
+              : `${r.plan.strategy}, smoke test ${smokeFailed ? `failed: ${r.plan.smoke?.errorType ?? 'an error'} (the function's answer to the test event; see the review)` : 'passed'}`;
         return (
           <Text key={r.key}>
             <Text color={color ? tone : undefined}>{mark}</Text> <Text bold>{r.key}</Text> {text}
