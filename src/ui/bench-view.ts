@@ -202,10 +202,18 @@ function tableLines(b: LiveBench, width: number): Line[] {
   const wide = width >= 96;
   const cols = columns(wide);
   const names = sideNames(b.sides);
-  const nameWidth = Math.max(12, Math.min(24, width - 5 - 7 - cols.reduce((a, c) => a + c.width + 1, 0) - 1));
+  // Wide enough for "asked/asked" (400/400 is 7 characters): a count is never cut.
+  const nWidth = Math.max(
+    6,
+    ...b.sides.flatMap((x) => [x.requested.cold, x.requested.warm].map((r) => `${r}/${r}`.length)),
+  );
+  const nameWidth = Math.max(
+    12,
+    Math.min(24, width - 5 - (nWidth + 1) - cols.reduce((a, c) => a + c.width + 1, 0) - 1),
+  );
   const head: Line = [
     {
-      text: `${'Start'.padEnd(5)} ${fit('Runtime', nameWidth)} ${right('n', 6)} ${cols.map((c) => right(c.head, c.width)).join(' ')}`,
+      text: `${'Start'.padEnd(5)} ${fit('Runtime', nameWidth)} ${right('n', nWidth)} ${cols.map((c) => right(c.head, c.width)).join(' ')}`,
       bold: true,
     },
   ];
@@ -216,7 +224,7 @@ function tableLines(b: LiveBench, width: number): Line[] {
       const errors = samples.filter((s) => s.error !== null).length;
       const n = `${samples.length}/${side.requested[kind]}`;
       const name = `${names[i]}${side.emulated ? '~' : ''}${side.temporary ? '*' : ''}`;
-      const text = `${kind.padEnd(5)} ${fit(name, nameWidth)} ${right(n, 6)} ${cols.map((c) => right(c.cell(samples, kind), c.width)).join(' ')}`;
+      const text = `${kind.padEnd(5)} ${fit(name, nameWidth)} ${right(n, nWidth)} ${cols.map((c) => right(c.cell(samples, kind), c.width)).join(' ')}`;
       lines.push([
         {
           text,
