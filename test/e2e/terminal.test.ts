@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_DIR } from '../../src/sandbox/seed.js';
 import { startWitnessedSandbox, type WitnessedSandbox } from '../helpers/cli.js';
-import { spawnInPty, type PtySession } from '../helpers/pty.js';
+import { spawnInPty, spawnWizard, type PtySession } from '../helpers/pty.js';
 
 /** What Ink writes before a frame as tall as the terminal: it erases the screen and the user's scrollback. */
 const SCROLLBACK_CLEAR = '\x1b[3J';
@@ -37,23 +37,9 @@ describe('the wizard never erases the scrollback, at 80x24 and 140x45', () => {
       const state = join(dir, 'state');
       const eventFile = join(dir, 'event.json');
       await writeFile(eventFile, '{"orderId":"A-1"}');
-      session = spawnInPty(
-        [
-          '--state-dir',
-          state,
-          '--region',
-          'us-east-1',
-          '--source',
-          join(DEMO_DIR, 'functions'),
-          '--event',
-          eventFile,
-        ],
-        {
-          AWS_ACCESS_KEY_ID: 'AKIDTEST',
-          AWS_SECRET_ACCESS_KEY: 'x',
-          AWS_ENDPOINT_URL: proc.url,
-          NO_COLOR: '1',
-        },
+      session = spawnWizard(
+        proc.url,
+        { stateDir: state, eventFile, sourceDir: join(DEMO_DIR, 'functions') },
         { rows, cols },
       );
       const s = session;

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_DIR } from '../../src/sandbox/seed.js';
 import { aws } from '../helpers/awscli.js';
 import { startWitnessedSandbox, type WitnessedSandbox } from '../helpers/cli.js';
-import { spawnInPty, type PtySession } from '../helpers/pty.js';
+import { spawnInPty, spawnWizard, type PtySession } from '../helpers/pty.js';
 
 const MUTATING = /^(Create|Update|Delete|Publish|Tag|Untag)|^Invoke$/;
 
@@ -37,24 +37,11 @@ describe('the wizard in a terminal, against the sandbox', () => {
     // orders-api answers an event with an orderId, and fails on {}: the benchmark's errors row tells which it got.
     const eventFile = join(sb.dir, 'event.json');
     await writeFile(eventFile, '{"orderId":"A-1"}');
-    session = spawnInPty(
-      [
-        '--state-dir',
-        join(sb.dir, 'state'),
-        '--region',
-        'us-east-1',
-        '--source',
-        join(DEMO_DIR, 'functions'),
-        '--event',
-        eventFile,
-      ],
-      {
-        AWS_ACCESS_KEY_ID: 'AKIDTEST',
-        AWS_SECRET_ACCESS_KEY: 'x',
-        AWS_ENDPOINT_URL: sb.proc.url,
-        NO_COLOR: '1',
-      },
-    );
+    session = spawnWizard(sb.proc.url, {
+      stateDir: join(sb.dir, 'state'),
+      eventFile,
+      sourceDir: join(DEMO_DIR, 'functions'),
+    });
     const s = session;
     let at = await s.waitFor(/2 candidates, 2 selected/);
     expect(s.text()).toMatch(

@@ -57,3 +57,28 @@ export function spawnInPty(
     },
   };
 }
+
+/**
+ * The wizard in a pseudo-terminal against a sandbox at `url`: the demo's sources, `us-east-1`, an event that
+ * orders-api accepts, no colours.
+ */
+export function spawnWizard(
+  url: string,
+  options: { stateDir: string; eventFile: string; sourceDir: string },
+  size?: { rows: number; cols: number },
+): PtySession {
+  return spawnInPty(
+    [
+      '--state-dir',
+      options.stateDir,
+      '--region',
+      'us-east-1',
+      '--source',
+      options.sourceDir,
+      '--event',
+      options.eventFile,
+    ],
+    { AWS_ACCESS_KEY_ID: 'AKIDTEST', AWS_SECRET_ACCESS_KEY: 'x', AWS_ENDPOINT_URL: url, NO_COLOR: '1' },
+    size,
+  );
+}
