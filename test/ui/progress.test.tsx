@@ -59,4 +59,27 @@ describe('the apply progress view', () => {
     expect(lastFrame()).toContain('provided.al2023 arm64');
     expect(lastFrame()).not.toContain('migrating');
   });
+
+  it('a rolled-back function is a ✔ when a rollback was asked, and a ✖ when a migration had to roll back', () => {
+    const done = fold([
+      { type: 'function-start', ref: ref('orders') },
+      {
+        type: 'function-done',
+        ref: ref('orders'),
+        result: {
+          functionName: 'orders',
+          region: 'eu-west-1',
+          status: 'rolled-back',
+          message: 'back',
+          journal: 'j',
+        },
+      },
+    ]);
+    expect(render(<ProgressView state={done} title="rolling back" />).lastFrame()).toMatch(
+      /✔ eu-west-1\/orders rolled-back/,
+    );
+    expect(render(<ProgressView state={done} title="migrating" />).lastFrame()).toMatch(
+      /✖ eu-west-1\/orders rolled-back/,
+    );
+  });
 });

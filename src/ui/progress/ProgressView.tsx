@@ -7,13 +7,26 @@ const COLORS = { migrated: 'green', 'rolled-back': 'yellow', failed: 'red', skip
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 
-export function FinishedRow({ row, color }: { row: Row; color: boolean }): ReactElement {
+/**
+ * A finished function: ✔ for what was asked (migrated; rolled back, when a rollback was asked), – skipped, ✖
+ * otherwise (a migration that had to be rolled back is a failure of that migration).
+ */
+export function FinishedRow({
+  row,
+  color,
+  rollback = false,
+}: {
+  row: Row;
+  color: boolean;
+  rollback?: boolean;
+}): ReactElement {
   const r = row.result!;
-  const tint = color ? COLORS[r.status] : undefined;
+  const ok = r.status === (rollback ? 'rolled-back' : 'migrated');
+  const tint = color ? (ok ? 'green' : COLORS[r.status]) : undefined;
   return (
     <Box flexDirection="column">
       <Text>
-        <Text color={tint}>{r.status === 'migrated' ? '✔' : r.status === 'skipped' ? '–' : '✖'} </Text>
+        <Text color={tint}>{ok ? '✔' : r.status === 'skipped' ? '–' : '✖'} </Text>
         <Text bold>{row.label}</Text>
         <Text color={tint}> {r.status}</Text>
         <Text dimColor={color}> {seconds((row.endedAt ?? row.startedAt) - row.startedAt)}</Text>
@@ -65,7 +78,9 @@ export function ProgressView({ state, title, color = true }: ProgressProps): Rea
   return (
     <>
       <Static items={state.finished.map((row) => ({ row, id: row.key }))}>
-        {({ row, id }) => <FinishedRow key={id} row={row} color={color} />}
+        {({ row, id }) => (
+          <FinishedRow key={id} row={row} color={color} rollback={title === 'rolling back'} />
+        )}
       </Static>
       <LiveRows state={state} title={title} color={color} />
     </>

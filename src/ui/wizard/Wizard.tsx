@@ -151,7 +151,7 @@ export function Wizard({
       <Static items={[...state.printed]}>
         {(p) =>
           p.kind === 'row' ? (
-            <FinishedRow key={p.id} row={p.row} color={color} />
+            <FinishedRow key={p.id} row={p.row} color={color} rollback={p.rollback} />
           ) : (
             <BenchResult key={p.id} row={p.row} />
           )

@@ -102,7 +102,7 @@ export interface WizardState {
 
 /** A finished piece of work, written once above the live screen. */
 export type Printed =
-  | { readonly id: number; readonly kind: 'row'; readonly row: Row }
+  | { readonly id: number; readonly kind: 'row'; readonly row: Row; readonly rollback: boolean }
   | { readonly id: number; readonly kind: 'bench'; readonly row: BenchRow };
 
 export type DoneScreen = Extract<Screen, { kind: 'done' }>;
@@ -169,7 +169,8 @@ export const initialWizard = (choices: WizardChoices): WizardState => ({
 });
 
 type Unnumbered =
-  { readonly kind: 'row'; readonly row: Row } | { readonly kind: 'bench'; readonly row: BenchRow };
+  | { readonly kind: 'row'; readonly row: Row; readonly rollback: boolean }
+  | { readonly kind: 'bench'; readonly row: BenchRow };
 
 /** The printed list with `items` appended, numbered in order. */
 const print = (state: WizardState, items: readonly Unnumbered[]): readonly Printed[] =>
@@ -347,7 +348,7 @@ function onWork(state: WizardState, action: Extract<WizardAction, { type: 'work-
     ...state,
     printed: print(
       state,
-      newlyFinished.map((row) => ({ kind: 'row' as const, row })),
+      newlyFinished.map((row) => ({ kind: 'row' as const, row, rollback: s.kind === 'rolling-back' })),
     ),
     screen: { ...s, progress },
   };
