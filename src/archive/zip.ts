@@ -1,4 +1,4 @@
-import JSZip from 'jszip';
+import type JSZip from 'jszip';
 import yazl from 'yazl';
 import { crc32 } from 'node:zlib';
 
@@ -61,7 +61,10 @@ interface Loaded {
  * become one entry: every entry it adds while loading is counted, and names seen twice are reported.
  */
 export async function openZip(buf: Buffer): Promise<ZipArchive> {
-  const zip = new JSZip();
+  // jszip (and its stream polyfills) is loaded when a zip is first read.
+  // A CommonJS module: Node's import gives its exports as `default`.
+  const JSZipClass = ((await import('jszip')) as unknown as { default: typeof JSZip }).default;
+  const zip = new JSZipClass();
   const added = new Map<string, number>();
   const file = zip.file.bind(zip) as (...args: unknown[]) => unknown;
   (zip as unknown as { file: (...args: unknown[]) => unknown }).file = (...args: unknown[]) => {

@@ -10,6 +10,8 @@ export interface CommandContext {
   readonly stdout: Writable;
   readonly stderr: Writable;
   readonly stdinIsTTY: boolean;
+  /** True when stderr is a terminal: progress may be drawn there in place. */
+  readonly stderrIsTTY?: boolean;
 }
 
 /** One command of the CLI. */
@@ -19,6 +21,8 @@ export interface Command {
   readonly summary: string;
   readonly details?: string;
   readonly options: readonly OptionSpec[];
+  /** Starts loading what `run` will need, while the entry does other work (the embedded sandbox starts). */
+  readonly preload?: () => void;
   /** Returns the exit code. */
   readonly run: (ctx: CommandContext) => Promise<number>;
 }

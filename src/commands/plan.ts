@@ -8,7 +8,6 @@ import { blockText, riskText } from '../ui/plan-words.js';
 import { renderMarkdown, renderPlan } from '../ui/plan-text.js';
 import type { CommandContext, Command } from './command.js';
 import { iamPortFor, lambdaPortFor, stackPortFor } from './aws-context.js';
-import { iacForPlan } from '../core/iac-plan.js';
 import { readIacFiles, writeIacPatch } from '../state/iac-files.js';
 import { applyHint } from '../ui/iac-text.js';
 import { createBuildPort } from './build-port.js';
@@ -185,6 +184,8 @@ export const planCommand: Command = {
     // Bad --iac paths are reported before the (slow) plan.
     const iacFiles = iacDirs.length > 0 ? await readIacFiles(iacDirs) : undefined;
     const planned = await makePlan(ctx);
+    // The IaC step (YAML, HCL and diff libraries) is loaded when asked for.
+    const { iacForPlan } = await import('../core/iac-plan.js');
     const iac = await iacForPlan(
       lambdaPortFor(ctx.globals),
       planned.functions,

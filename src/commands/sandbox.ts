@@ -4,7 +4,8 @@ import { UsageError, UserError } from '../errors.js';
 import { intOption, numberOption, type ParsedValues } from '../cli/options.js';
 import { readFile } from 'node:fs/promises';
 import { SandboxBusyError, startSandbox, type Sandbox, type SandboxOptions } from '../sandbox/server.js';
-import { seedDemoFunctions } from '../sandbox/seed.js';
+import { seedDemoFunctions, type SeedEvent } from '../sandbox/seed.js';
+import { seedLogLine, seedView } from './seed-view.js';
 import type { Command, CommandContext } from './command.js';
 
 /** Sandbox settings from the command line (shared by `sandbox` and the global `--sandbox`). */
@@ -83,9 +84,10 @@ async function answers(url: string, ms: number): Promise<boolean> {
 export async function embeddedSandbox(
   options: SandboxOptions & { seed: boolean },
   log: (line: string) => void,
+  onSeed?: (e: SeedEvent) => void,
 ): Promise<SandboxHandle> {
   try {
-    return await launchSandbox(options, log);
+    return await launchSandbox(options, log, onSeed);
   } catch (e) {
     if (!(e instanceof SandboxBusyError)) throw e;
     const url = e.url ?? (await sleepThenUrl(options.dataDir));
@@ -113,16 +115,24 @@ async function sleepThenUrl(dataDir: string): Promise<string | undefined> {
   }
 }
 
-/** Starts a sandbox and seeds it when asked; progress lines go to `log`. */
+/**
+ * Starts a sandbox and seeds it when asked; seeding's progress goes to `onSeed`, or as lines to `log`.
+ */
 export async function launchSandbox(
   options: SandboxOptions & { seed: boolean },
   log: (line: string) => void,
+  onSeed?: (e: SeedEvent) => void,
 ): Promise<Sandbox> {
   const sandbox = await startSandbox(options);
   try {
     if (options.seed) {
-      const created = await seedDemoFunctions(sandbox.context, { log });
-      if (created.length > 0) log(`seeded ${created.length} demo functions: ${created.join(', ')}`);
+      const onEvent =
+        onSeed ??
+        ((e: SeedEvent) => {
+          const line = seedLogLine(e);
+          if (line) log(line);
+        });
+      await seedDemoFunctions(sandbox.context, { onEvent });
     }
   } catch (e) {
     await sandbox.close();
@@ -207,14 +217,18 @@ export const sandboxCommand: Command = {
     const options = sandboxOptionsFrom(ctx.values, ctx.globals.stateDir);
     const log = (line: string) => ctx.stderr.write(`${line}\n`);
     let sandbox: Sandbox;
+    // On a terminal, the first start's builds are a live view; otherwise a line each.
+    const view = ctx.stderrIsTTY ? seedView(ctx.stderr, 0) : undefined;
     try {
-      sandbox = await launchSandbox(options, log);
+      sandbox = await launchSandbox(options, view?.print ?? log, view?.event);
     } catch (e) {
       if (!(e instanceof SandboxBusyError)) throw e;
       throw new UserError(
         `${e.message}.`,
         `Point clients at it${e.url ? ` (--endpoint-url ${e.url})` : ''}, stop it first, or pass --data-dir for another folder.`,
       );
+    } finally {
+      view?.end();
     }
     ctx.stdout.write(`sandbox listening on ${sandbox.url}\n`);
     log(`data in ${options.dataDir}; point clients at it with --endpoint-url ${sandbox.url}`);

@@ -2,11 +2,9 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { UsageError, UserError } from '../errors.js';
-import { render, renderTemplate, TEMPLATES, type TemplateName } from '../iac/templates.js';
+import type { TemplateName } from '../iac/templates.js';
 import type { Command, CommandContext } from './command.js';
 import { PLAN_OPTIONS, targetAndArch } from './plan.js';
-
-const NAMES = Object.keys(TEMPLATES) as TemplateName[];
 
 /** A CloudFormation logical id from a function name: orders-api → OrdersApi. */
 const logicalId = (name: string) =>
@@ -48,6 +46,9 @@ export const templatesCommand: Command = {
     { name: 'force', type: 'boolean', description: 'overwrite files that exist under --out' },
   ],
   async run(ctx: CommandContext): Promise<number> {
+    // The templates' module reads YAML: loaded by this command only.
+    const { render, renderTemplate, TEMPLATES } = await import('../iac/templates.js');
+    const NAMES = Object.keys(TEMPLATES) as TemplateName[];
     if (ctx.positionals.length === 0) {
       const width = Math.max(...NAMES.map((n) => n.length));
       if (ctx.globals.json)

@@ -17,13 +17,14 @@ import { mapLimit } from '../core/concurrency.js';
 import { createFileJournal } from '../state/journal-fs.js';
 import { loadInkForTerminal } from '../ui/load-ink.js';
 import type { WizardServices } from '../ui/wizard/services.js';
+import type { runWizard as RunWizard } from '../ui/wizard/run-wizard.js';
 import type { BenchRequest } from '../ui/wizard/state.js';
 import type { ManyBenchEvent } from '../core/benchmark.js';
 import { UserError } from '../errors.js';
 import { CONCURRENCY_OPTION } from './apply.js';
 import { locksFor } from './state.js';
 import { endpointFor, iamPortFor, lambdaPortFor, metricsPortFor, stackPortFor } from './aws-context.js';
-import { iacForPlan, type IacReport } from '../core/iac-plan.js';
+import type { IacReport } from '../core/iac-plan.js';
 import type { Plan } from '../core/plan.js';
 import type { SourceFile } from '../iac/model.js';
 import { DEMO_IAC_DIR } from '../sandbox/demo-stacks.js';
@@ -137,6 +138,8 @@ export function wizardServices(
       }
       let report: IacReport;
       try {
+        // Loaded once a plan is made: the wizard's start does not wait for the YAML and HCL libraries.
+        const { iacForPlan } = await import('../core/iac-plan.js');
         report = await iacForPlan(lambda, e.plan.functions, iac?.files ?? [], stacks);
         const stamp = new Date().toISOString().replace(/[:.]/g, '-');
         const written = await writeIacPatch(report, join(ctx.globals.stateDir, 'iac', `${stamp}.patch`));
@@ -198,6 +201,11 @@ export function wizardServices(
   }
 }
 
+let wizardView: Promise<{ runWizard: typeof RunWizard }> | undefined;
+
+/** The wizard's view, loaded once: Ink is loaded for the wizard only, the other commands need not pay for it. */
+const loadWizardView = () => (wizardView ??= loadInkForTerminal(() => import('../ui/wizard/run-wizard.js')));
+
 export const wizardCommand: Command = {
   name: 'wizard',
   usage:
@@ -218,6 +226,11 @@ export const wizardCommand: Command = {
       description: 'JSON event for the benchmark after a migration (default {})',
     },
   ],
+  // Ink and the SDK's Lambda client load while the sandbox starts: the selection list comes up sooner.
+  preload: () => {
+    void loadWizardView().catch(() => undefined);
+    void import('../aws/lambda-port.js').catch(() => undefined);
+  },
   async run(ctx: CommandContext): Promise<number> {
     const options = await planOptionsFrom(ctx);
     const concurrency = intOption(ctx.values, 'concurrency', 1, 64) ?? 4;
@@ -231,8 +244,7 @@ export const wizardCommand: Command = {
       await readEventFile(ctx.values.event as string | undefined),
       iacDirs.length > 0 ? await readIacFiles(iacDirs) : undefined,
     );
-    // Ink is loaded here only: the other commands need not pay for it.
-    const { runWizard } = await loadInkForTerminal(() => import('../ui/wizard/run-wizard.js'));
+    const { runWizard } = await loadWizardView();
     const outcome = await runWizard(
       services,
       { target: options.target, arch: options.arch, strategy: options.strategy },

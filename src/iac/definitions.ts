@@ -1,4 +1,3 @@
-import { parse as parseHcl } from '@cdktf/hcl2json';
 import { formatPatch, structuredPatch, type StructuredPatchHunk } from 'diff';
 import { isMap } from 'yaml';
 import { cdkDefinitions, patchCdkFunction } from './cdk.js';
@@ -18,20 +17,6 @@ import {
 import { isService, patchServiceFunction, serviceDefinitions } from './serverless.js';
 import { TerraformModule } from './terraform.js';
 import { parseYaml } from './yaml-edit.js';
-
-/** Files worth reading: the extensions infrastructure code is written in. */
-export const IAC_EXTENSIONS = /\.(ya?ml|json|template|tf|ts)$/;
-/** Folders never read: dependencies, tool output (synthesized or packaged copies), version control. */
-export const SKIPPED_DIRS = new Set([
-  'node_modules',
-  '.git',
-  'cdk.out',
-  '.terraform',
-  '.aws-sam',
-  '.serverless',
-  'dist',
-  'vendor',
-]);
 
 /** Everything found in a set of files: the functions they define and what could not be read. */
 export interface DefinitionSet {
@@ -53,6 +38,8 @@ export async function findDefinitions(files: readonly SourceFile[]): Promise<Def
   for (const file of files) {
     if (/\.tf$/.test(file.path)) {
       try {
+        // HCL's own parser (Go in WebAssembly) is loaded for Terraform files only.
+        const { parse: parseHcl } = await import('@cdktf/hcl2json');
         await parseHcl(file.path, file.text);
         tf.push(file);
       } catch (e) {

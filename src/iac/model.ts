@@ -3,6 +3,20 @@ import type { Architecture } from '../lambda/lifecycle.js';
 /** The tools a function's definition can be written for. */
 export type IacFormat = 'sam' | 'cloudformation' | 'serverless' | 'terraform' | 'cdk';
 
+/** Files worth reading: the extensions infrastructure code is written in. */
+export const IAC_EXTENSIONS = /\.(ya?ml|json|template|tf|ts)$/;
+/** Folders never read: dependencies, tool output (synthesized or packaged copies), version control. */
+export const SKIPPED_DIRS = new Set([
+  'node_modules',
+  '.git',
+  'cdk.out',
+  '.terraform',
+  '.aws-sam',
+  '.serverless',
+  'dist',
+  'vendor',
+]);
+
 export const FORMAT_NAMES: Record<IacFormat, string> = {
   sam: 'SAM',
   cloudformation: 'CloudFormation',

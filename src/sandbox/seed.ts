@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, stat } from 'node:fs/promises';
-import { homedir } from 'node:os';
+import { availableParallelism, homedir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Architecture } from '../lambda/lifecycle.js';
@@ -153,6 +153,22 @@ async function hashTree(dir: string, hash: ReturnType<typeof createHash>, root: 
   }
 }
 
+/** Where the build of a demo function is cached: a file named by the hash of everything the build reads. */
+export async function demoBuildPath(go: GoToolchain, fn: DemoFunction, cacheDir: string): Promise<string> {
+  const hash = createHash('sha256');
+  hash.update(`${go.version}|${fn.architecture}|${(fn.buildTags ?? []).join(',')}|${fn.ldflags ?? ''}|`);
+  await hashTree(join(DEMO_DIR, fn.source!), hash, DEMO_DIR);
+  await hashTree(join(DEMO_DIR, 'lambda-go'), hash, DEMO_DIR);
+  return join(cacheDir, `${hash.digest('hex').slice(0, 32)}.bin`);
+}
+
+/** True when `path` exists. */
+const exists = (path: string) =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );
+
 /** Builds (or takes from the cache) the binary of a demo function. */
 export async function buildDemoBinary(
   go: GoToolchain,
@@ -161,12 +177,7 @@ export async function buildDemoBinary(
   onLine?: (line: string) => void,
 ): Promise<Buffer> {
   const dir = join(DEMO_DIR, fn.source!);
-  const hash = createHash('sha256');
-  hash.update(`${go.version}|${fn.architecture}|${(fn.buildTags ?? []).join(',')}|${fn.ldflags ?? ''}|`);
-  await hashTree(dir, hash, DEMO_DIR);
-  await hashTree(join(DEMO_DIR, 'lambda-go'), hash, DEMO_DIR);
-  const key = hash.digest('hex').slice(0, 32);
-  const cached = join(cacheDir, `${key}.bin`);
+  const cached = await demoBuildPath(go, fn, cacheDir);
   try {
     return await readFile(cached);
   } catch {
@@ -220,27 +231,51 @@ const request = (
   baseUrl: 'http://sandbox',
 });
 
+/** What seeding the demo functions is doing, for a progress view. */
+export type SeedEvent =
+  /** The functions to create: `build` is false for those whose build is cached (or that have nothing to build). */
+  | {
+      readonly type: 'seeding';
+      readonly functions: readonly { readonly key: string; readonly build: boolean }[];
+    }
+  | { readonly type: 'build-start'; readonly key: string; readonly source: string }
+  | { readonly type: 'build-done'; readonly key: string }
+  | { readonly type: 'created'; readonly keys: readonly string[] };
+
+/** How many demo builds run at once: each `go build` is itself parallel, so a few are enough. */
+const BUILDS_AT_ONCE = Math.min(4, Math.max(2, availableParallelism()));
+
 /**
- * Creates the demo functions that do not exist yet. Builds their Go sources with the local toolchain
- * (cached by source hash). Returns the names created.
+ * Creates the demo functions that do not exist yet. Builds their Go sources with the local toolchain, a few
+ * at a time, cached by the hash of their sources (a later start with the same sources builds nothing).
+ * Returns the names created.
  */
 export async function seedDemoFunctions(
   ctx: SandboxContext,
-  options: { cacheDir?: string; log?: (line: string) => void } = {},
+  options: { cacheDir?: string; onEvent?: (e: SeedEvent) => void } = {},
 ): Promise<string[]> {
   const missing = DEMO_FUNCTIONS.filter((f) => !ctx.store.get(f.region, f.name));
   if (missing.length === 0) return [];
   const go = missing.some((f) => f.source) ? await requireGo('build the sandbox demo functions') : undefined;
   const cacheDir = options.cacheDir ?? defaultBuildCache();
+  const key = (fn: DemoFunction) => `${fn.region}/${fn.name}`;
+  const toBuild = new Set<DemoFunction>();
+  for (const fn of missing)
+    if (fn.source && !(await exists(await demoBuildPath(go!, fn, cacheDir)))) toBuild.add(fn);
+  options.onEvent?.({
+    type: 'seeding',
+    functions: missing.map((fn) => ({ key: key(fn), build: toBuild.has(fn) })),
+  });
   const created: string[] = [];
-  // Two builds at a time: each `go build` is itself parallel.
   const zips = new Map<DemoFunction, Buffer>();
   const queue = [...missing];
   await Promise.all(
-    [0, 1].map(async () => {
+    Array.from({ length: BUILDS_AT_ONCE }, async () => {
       for (let fn = queue.shift(); fn; fn = queue.shift()) {
-        options.log?.(`building demo function ${fn.name}${fn.source ? ` from demo/${fn.source}` : ''}`);
+        const building = toBuild.has(fn);
+        if (building) options.onEvent?.({ type: 'build-start', key: key(fn), source: `demo/${fn.source}` });
         zips.set(fn, await demoZip(go, fn, cacheDir));
+        if (building) options.onEvent?.({ type: 'build-done', key: key(fn) });
       }
     }),
   );
@@ -274,7 +309,8 @@ export async function seedDemoFunctions(
         request(fn.region, { Name: fn.alias, FunctionVersion: version }, { name: fn.name }),
       );
     }
-    created.push(`${fn.region}/${fn.name}`);
+    created.push(key(fn));
   }
+  options.onEvent?.({ type: 'created', keys: created });
   return created;
 }

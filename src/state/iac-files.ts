@@ -1,8 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
-import { IAC_EXTENSIONS, SKIPPED_DIRS } from '../iac/definitions.js';
-import type { SourceFile } from '../iac/model.js';
+import { IAC_EXTENSIONS, SKIPPED_DIRS, type SourceFile } from '../iac/model.js';
 import type { IacReport } from '../core/iac-plan.js';
 import { UserError } from '../errors.js';
 

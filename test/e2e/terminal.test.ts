@@ -1,4 +1,6 @@
-import { writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_DIR } from '../../src/sandbox/seed.js';
@@ -93,4 +95,47 @@ describe('the wizard never erases the scrollback, at 80x24 and 140x45', () => {
     expect(session.raw().includes(SCROLLBACK_CLEAR)).toBe(false);
     expect(endsOnItsOwnLine(session.raw())).toBe(true);
   }, 120_000);
+});
+
+describe('npm start on a terminal: the first start shows its progress, a later one goes straight to the list', () => {
+  let session: PtySession | undefined;
+  afterEach(() => session?.kill());
+
+  it('announces the sandbox at once, shows each demo build, and builds nothing the second time', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'glm-first-run-'));
+    try {
+      // An empty demo-build cache: every Go demo function is built (with Go's own cache as it is: Go would
+      // otherwise find its cache under the new XDG_CACHE_HOME too).
+      const goCache = execFileSync('go', ['env', 'GOCACHE'], { encoding: 'utf8' }).trim();
+      const env = { XDG_CACHE_HOME: join(dir, 'cache'), GOCACHE: goCache };
+      const args = ['--sandbox', '--state-dir', join(dir, 'state')];
+      session = spawnInPty(args, env, { rows: 24, cols: 80 });
+      const first = session;
+      await first.waitFor(/starting the embedded sandbox…/, 0, 10_000);
+      let at = await first.waitFor(/Building the demo functions/, 0, 60_000);
+      at = await first.waitFor(/building demo\/functions\/\S+ · \d+\.\d s/, at, 120_000);
+      at = await first.waitFor(
+        /✔ 6 of 6 built \(1 from the cache\) · [\d.]+ s · 7 demo functions ready/,
+        at,
+        300_000,
+      );
+      await first.waitFor(/5 candidates, 4 selected/, at, 60_000);
+      // The progress stays above the wizard; the starting line was replaced by its first frame.
+      expect(first.text().match(/starting the embedded sandbox/g)).toHaveLength(1);
+      first.press('q');
+      expect(await first.exited).toBe(0);
+
+      session = spawnInPty(args, env, { rows: 24, cols: 80 });
+      const second = session;
+      await second.waitFor(/5 candidates, 4 selected/, 0, 60_000);
+      second.press('q');
+      expect(await second.exited).toBe(0);
+      expect(second.text()).not.toMatch(/Building|building demo/);
+      // Nothing was built: the starting line is erased (up one line, erase below) before the wizard draws.
+      // eslint-disable-next-line no-control-regex
+      expect(second.raw()).toMatch(/starting the embedded sandbox…\r?\n\x1b\[1A\r\x1b\[J/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 600_000);
 });
