@@ -9,6 +9,7 @@ import { inspectBinary, type BinaryReport } from '../golang/inspect-binary.js';
 import { findModules, matchSource, type SourceMatch } from '../golang/source-match.js';
 import type { Command, CommandContext } from './command.js';
 import { lambdaPortFor, singleRegion } from './aws-context.js';
+import type { FunctionRef, LambdaPort } from '../core/ports.js';
 
 const TARGETS = ['provided.al2023', 'provided.al2'];
 
@@ -69,7 +70,18 @@ async function loadTarget(ctx: CommandContext, target: string, handler: string |
   const port = lambdaPortFor(ctx.globals);
   const region = await singleRegion(ctx.globals, port);
   const [name, qualifier] = target.split(':').length === 2 ? target.split(':') : [target, undefined];
-  const fn = await port.getFunction({ region, name: name, ...(qualifier && { qualifier }) });
+  return functionBinary(port, { region, name: name, ...(qualifier && { qualifier }) }, target, handler);
+}
+
+/** A function's deployed binary: its code downloaded, checked against CodeSha256, the handler picked. */
+async function functionBinary(
+  port: LambdaPort,
+  ref: FunctionRef & { qualifier?: string },
+  target: string,
+  handler: string | undefined,
+) {
+  const { region } = ref;
+  const fn = await port.getFunction(ref);
   const zip = await port.downloadCode(fn.codeLocation);
   const sha = createHash('sha256').update(zip).digest('base64');
   if (sha !== fn.config.codeSha256) {
@@ -81,6 +93,30 @@ async function loadTarget(ctx: CommandContext, target: string, handler: string |
   const runtimeHandler = fn.config.runtime === 'go1.x' ? fn.config.handler : 'bootstrap';
   const picked = await fromZip(zip, `${target} (${region})`, handler ?? runtimeHandler);
   return { ...picked, fn };
+}
+
+/**
+ * A function's deployed binary in one line, for the wizard's details: architecture, Go, aws-lambda-go and the
+ * protocols it speaks, and the verdict for `target`; `ok` is false unless it can move as it is.
+ */
+export async function inspectLine(
+  port: LambdaPort,
+  ref: FunctionRef,
+  target: string,
+): Promise<{ text: string; ok: boolean }> {
+  const { data, origin } = await functionBinary(port, ref, `${ref.region}/${ref.name}`, undefined);
+  const r = inspectBinary(`${origin.label}!${origin.handler}`, data, target, bundledLifecycle());
+  const speaks = [r.runtimeApi && 'Runtime API', r.rpc && 'go1.x RPC'].filter(Boolean).join(' and ');
+  const facts = [
+    `${origin.handler}: ${r.verdict}${r.reasons[0] ? ` (${r.reasons[0]})` : ''}`,
+    r.arch ?? 'not ELF',
+    r.goVersion ?? 'no Go build info',
+    r.lambdaLibrary ? `aws-lambda-go ${r.lambdaLibrary.version}${speaks ? ` (${speaks})` : ''}` : null,
+    r.cgo ? 'cgo' : null,
+    r.tags.length > 0 ? `tags ${r.tags.join(',')}` : null,
+  ].filter(Boolean);
+  // The verdict first: a narrow terminal cuts the end of the line.
+  return { text: facts.join(', '), ok: r.verdict === 'repackage-ok' };
 }
 
 function yesNo(v: boolean | null): string {

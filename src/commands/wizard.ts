@@ -31,6 +31,7 @@ import { DEMO_IAC_DIR } from '../sandbox/demo-stacks.js';
 import { readIacFiles, writeIacPatch } from '../state/iac-files.js';
 import { IAC_OPTIONS } from './plan.js';
 import { readEventFile } from './event-file.js';
+import { inspectLine } from './inspect.js';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { createBuildPort } from './build-port.js';
 import type { Command, CommandContext } from './command.js';
@@ -122,6 +123,7 @@ export function wizardServices(
       return data;
     },
     lastEvent: async () => readFile(lastEventFile).catch(() => undefined),
+    inspect: (ref, target) => inspectLine(lambda, ref, target),
   };
 
   /**

@@ -66,6 +66,8 @@ function fakeServices(candidates: Candidate[], step = gate(), planning?: Promise
   const services: WizardServices = {
     where: 'a fake',
     sources: [],
+    inspect: (ref) =>
+      Promise.resolve({ text: `bootstrap of ${ref.name}: x86_64 → rebuild-required`, ok: false }),
     stateDir: '/state',
     regions: () => Promise.resolve(['eu-west-1', 'us-east-1']),
     async *scan(regions) {
@@ -247,11 +249,83 @@ describe('the wizard', () => {
     app.stdin.write('s');
     await until(app.lastFrame, /target provided\.al2 · arch x86_64 · strategy rebuild/);
     expect(app.lastFrame()).toMatch(
-      /space select · a all\/none · t target · x arch · s strategy · enter plan/,
+      /space select · a all\/none · i inspect · t target · x arch · s\sstrategy · enter plan/,
     );
-    app.stdin.write('\r'); // nothing selected: nothing to plan
-    await new Promise((r) => setTimeout(r, 50));
+    app.stdin.write('\r'); // nothing selected: nothing to plan, and the wizard says why
+    await until(app.lastFrame, /Nothing is selected: space selects the highlighted function/);
     expect(app.lastFrame()).toMatch(/0 selected/);
+    app.stdin.write('k'); // the notice is about the last key only
+    await until(app.lastFrame, /› \[ \] eu-west-1\/billing/);
+    expect(app.lastFrame()).not.toMatch(/Nothing is selected/);
+    app.unmount();
+  });
+
+  it('500 candidates in 6 regions: counts per region, pages, a typed filter, details and inspect', async () => {
+    const regions = ['us-east-1', 'eu-west-1', 'ap-south-1', 'us-west-2', 'eu-central-1', 'sa-east-1'];
+    // In scan's order: by region, then name.
+    const many = Array.from({ length: 500 }, (_, i) => ({
+      ...candidate(regions[i % 6]!, `svc-${String(i).padStart(3, '0')}`),
+      managedBy: i % 5 === 1 ? 'Terraform' : null,
+      lastModified: '2026-11-30T14:02:11.000+0000',
+      codeSize: 5 * 1024 * 1024,
+    })).sort((a, b) => (`${a.region}/${a.functionName}` < `${b.region}/${b.functionName}` ? -1 : 1));
+    const { services, calls } = fakeServices(many);
+    const app = show(services);
+    let frame = await until(app.lastFrame, /500 candidates, 500 selected/);
+    expect(frame).toMatch(/6 regions: eu-west-1 84 · us-east-1 84 · ap-south-1 83 · eu-central-1 83/);
+    // A frame fits the terminal (24 rows here), the list with it.
+    expect(frame.split('\n').length).toBeLessThan(24);
+    expect(frame).toMatch(/↓ \d+ more/);
+    // The details of the highlighted function, below the list.
+    expect(frame).toMatch(
+      /ap-south-1\/svc-002 · go1\.x x86_64 · handler svc-002 · 128 MB · 3 s · code 5\.0 MB/,
+    );
+    expect(frame).toMatch(/owner: none found in its tags · last modified 2026-11-30 14:02 UTC/);
+    expect(frame).toMatch(/binary: not inspected \(i downloads the code and inspects it\)/);
+    app.stdin.write('\x1b[6~'); // page down
+    frame = await until(app.lastFrame, /↑ \d+ more/);
+    app.stdin.write('\x1b[F'); // end
+    await until(app.lastFrame, /› \[x\] us-west-2\/svc-495/);
+    app.stdin.write('\x1b[H'); // home
+    await until(app.lastFrame, /› \[x\] ap-south-1\/svc-002/);
+    // i inspects the highlighted function's deployed binary.
+    app.stdin.write('i');
+    await until(app.lastFrame, /binary: bootstrap of svc-002: x86_64 → rebuild-required/);
+    // / then text filters (every word must match); the keys typed are text, not commands.
+    app.stdin.write('/');
+    await until(
+      app.lastFrame,
+      /filter: ▏[\s\S]*type to filter · ↑↓ move · enter keep the filter · esc clear it/,
+    );
+    app.stdin.write('eu-west');
+    await until(app.lastFrame, /84 of 500 candidates match "eu-west", 500 selected \(416 not listed\)/);
+    app.stdin.write(' terraform');
+    frame = await until(app.lastFrame, /17 of 500 candidates match "eu-west terraform"/);
+    expect(frame).toMatch(/› \[x\] eu-west-1\/svc-001 /);
+    expect(frame).toMatch(/eu-west-1\/svc-031 /);
+    expect(frame).not.toMatch(/svc-007 /);
+    app.stdin.write('\r'); // keep the filter: keys are commands again
+    await until(app.lastFrame, /\/ change the filter · esc clear the filter/);
+    app.stdin.write('a'); // a unselects the 17 shown only
+    await until(
+      app.lastFrame,
+      /17 of 500 candidates match "eu-west terraform", 483 selected \(483 not listed\)/,
+    );
+    app.stdin.write('\x1b'); // esc clears the filter
+    frame = await until(app.lastFrame, /500 candidates, 483 selected/);
+    expect(frame).toMatch(/eu-west-1 84 \(67 selected\)/);
+    // The function highlighted under the filter still is.
+    expect(frame).toMatch(/› \[ \] eu-west-1\/svc-001 /);
+    app.stdin.write('/zzz');
+    await until(
+      app.lastFrame,
+      /0 of 500 candidates match "zzz"[\s\S]*No candidate matches the filter: esc clears it/,
+    );
+    app.stdin.write('\x1b');
+    await until(app.lastFrame, /500 candidates, 483 selected/);
+    app.stdin.write('\r');
+    await until(app.lastFrame, /Plan: 483 to migrate/);
+    expect(calls.planned[0]).toHaveLength(483);
     app.unmount();
   });
 

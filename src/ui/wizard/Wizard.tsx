@@ -1,12 +1,12 @@
 import { Box, Static, Text, useApp, useInput, useStdout, type DOMElement, type Key } from 'ink';
 import { FinishedRow } from '../progress/ProgressView.js';
-import { useCallback, useEffect, type ReactElement } from 'react';
+import { useCallback, useEffect, useRef, type ReactElement } from 'react';
 import { ColorProvider, layout } from './frame.js';
 import wrapAnsi from 'wrap-ansi';
 import { handleIntent, rerunFailing } from './intents.js';
 import { bindingsFor, charName, hintLine, keyName } from './keys.js';
 import { ScreenOnShow } from './screens.js';
-import { reviewRows } from './choose-screens.js';
+import { reviewRows, selectRows } from './choose-screens.js';
 import type { WizardChoices, WizardServices } from './services.js';
 import { useWizardWork } from './use-wizard-work.js';
 import { benchFinished, type WizardState } from './state.js';
@@ -104,6 +104,37 @@ export function Wizard({
     });
   }
 
+  /** The filter of the selection list, typed: arrows still move, enter keeps it, esc clears it. */
+  function typeFilter(input: string, key: Key, text: string): void {
+    if (key.upArrow || key.downArrow || key.pageUp || key.pageDown) {
+      const page = selectPage();
+      const delta = key.upArrow ? -1 : key.downArrow ? 1 : key.pageUp ? -page : page;
+      return dispatch({ type: 'move', delta });
+    }
+    if (key.escape) return dispatch({ type: 'filter', text: '', typing: false });
+    if (key.return) return dispatch({ type: 'filter', typing: false });
+    if (key.backspace || key.delete)
+      return dispatch({ type: 'filter', text: text.slice(0, -1), typing: true });
+    if (key.ctrl || key.meta || key.tab) return;
+    // eslint-disable-next-line no-control-regex
+    const typed = input.replace(/[\x00-\x1f\x7f]/g, '');
+    if (typed) dispatch({ type: 'filter', text: text + typed, typing: true });
+  }
+
+  /** The layout as of now: the rows each screen has. */
+  const currentLayout = () =>
+    layout(
+      stdout.rows,
+      stdout.columns,
+      warningRows(latest.current),
+      hintRows(latest.current, stdout.columns),
+    );
+  const selectPage = () => {
+    const s = latest.current.screen;
+    const l = currentLayout();
+    return s.kind === 'select' ? selectRows(s, l.area, l.columns) : l.rows;
+  };
+
   useInput((input, key) => {
     if (key.ctrl && input === 'c') {
       if (working(latest.current)) {
@@ -114,20 +145,30 @@ export function Wizard({
     }
     const screen = latest.current.screen;
     if (screen.kind === 'benchmarking' && screen.asking) return typeEvent(input, key, screen.asking.text);
+    if (screen.kind === 'select' && screen.typing) return typeFilter(input, key, screen.filter);
     // Keys typed faster than a frame arrive together: each is a key of its own (for the screen on show).
-    const names =
-      input.length > 1 && !key.ctrl && !key.meta ? [...input].map(charName) : [keyName(input, key)];
-    for (const name of names) {
+    const several = input.length > 1 && !key.ctrl && !key.meta;
+    const names = several ? [...input].map(charName) : [keyName(input, key)];
+    for (const [i, name] of names.entries()) {
+      // A / typed with what follows it: the rest is the filter's text.
+      const now = latest.current.screen;
+      if (several && now.kind === 'select' && now.typing) {
+        const rest = [...input].slice(i).join('');
+        const enter = rest.search(/[\r\n]/);
+        typeFilter(enter < 0 ? rest : rest.slice(0, enter), key, now.filter);
+        if (enter >= 0) dispatch({ type: 'filter', typing: false });
+        return;
+      }
       const binding = bindingsFor(latest.current).find((b) => b.keys.includes(name));
       if (binding) {
-        const l = layout(
-          stdout.rows,
-          stdout.columns,
-          warningRows(latest.current),
-          hintRows(latest.current, stdout.columns),
-        );
+        const l = currentLayout();
         const shown = latest.current.screen;
-        const page = shown.kind === 'review' ? reviewRows(l.area, shown.confirming) : l.rows;
+        const page =
+          shown.kind === 'review'
+            ? reviewRows(l.area, shown.confirming)
+            : shown.kind === 'select'
+              ? selectRows(shown, l.area, l.columns)
+              : l.rows;
         const context = { state: latest.current, page, columns: l.columns, dispatch, services, quit };
         handleIntent(binding.intent, { ...context, work: jobs });
       }
@@ -139,7 +180,16 @@ export function Wizard({
   const l = layout(stdout.rows, stdout.columns, warningRows(state), hintRows(state, stdout.columns));
   // At most the area's height, and no taller than what the screen shows (Ink's Box has no maxHeight prop;
   // its layout node has): a short screen keeps the hint line right under it.
-  const clip = useCallback((node: DOMElement | null) => node?.yogaNode?.setMaxHeight(l.area), [l.area]);
+  // Set as this frame renders: Ink lays a frame out as React commits it, before refs and effects run, so a
+  // height set in a ref or an effect would clip the next frame, not this one.
+  const clipNode = useRef<DOMElement | null>(null);
+  clipNode.current?.yogaNode?.setMaxHeight(l.area);
+  const area = useRef(l.area);
+  area.current = l.area;
+  const clip = useCallback((node: DOMElement | null) => {
+    clipNode.current = node;
+    node?.yogaNode?.setMaxHeight(area.current);
+  }, []);
   const frame = {
     ...l,
     where: services.where,
@@ -177,7 +227,10 @@ export function Wizard({
         ))}
         {/* The screen is clipped to its area: a frame never grows taller than the terminal. */}
         <Box ref={clip} flexDirection="column" overflowY="hidden">
-          <ScreenOnShow screen={state.screen} frame={frame} />
+          {/* Not shrunk to fit: what is too tall is cut at the bottom, not squeezed out of the middle. */}
+          <Box flexDirection="column" flexShrink={0}>
+            <ScreenOnShow screen={state.screen} frame={frame} />
+          </Box>
         </Box>
         <Text dimColor={color}>{hints}</Text>
       </Box>

@@ -4,7 +4,8 @@ import { functionLines, type LineKind } from '../plan-text.js';
 import { iacLines, type IacLineKind } from '../iac-text.js';
 import wrapAnsi from 'wrap-ansi';
 import { blockText } from '../plan-words.js';
-import { changing, keyOfCandidate } from './state.js';
+import { changing, keyOfCandidate, visibleCandidates, type Inspection } from './state.js';
+import { revertedText, type Candidate } from '../../core/scan.js';
 import { useColor, type Of, type ScreenProps } from './frame.js';
 import { spinnerAt, useNow } from './use-now.js';
 
@@ -26,22 +27,124 @@ export function windowAround(cursor: number, count: number, size: number): [numb
   return [start, Math.min(count, start + Math.max(1, size))];
 }
 
-export function SelectScreen({ screen, frame: { rows } }: ScreenProps<'select'>): ReactElement {
+/**
+ * Candidates by region, the biggest first, with how many of each are selected when not all are:
+ * "3 regions: us-east-1 312 (40 selected) · eu-west-1 120 · ap-south-1 4 (none selected)".
+ */
+export function regionCounts(candidates: readonly Candidate[], selected: readonly string[]): string {
+  const counts = new Map<string, { n: number; selected: number }>();
+  const chosen = new Set(selected);
+  for (const c of candidates) {
+    const r = counts.get(c.region) ?? { n: 0, selected: 0 };
+    counts.set(c.region, { n: r.n + 1, selected: r.selected + (chosen.has(keyOfCandidate(c)) ? 1 : 0) });
+  }
+  const some = (r: { n: number; selected: number }) =>
+    r.selected === r.n ? '' : r.selected === 0 ? ' (none selected)' : ` (${r.selected} selected)`;
+  const regions = [...counts]
+    .sort((a, b) => b[1].n - a[1].n || (a[0] < b[0] ? -1 : 1))
+    .map(([region, r]) => `${region} ${r.n}${some(r)}`);
+  return `${regions.length} region${regions.length === 1 ? '' : 's'}: ${regions.join(' · ')}`;
+}
+
+/** The region counts as the select screen shows them: wrapped to `columns`, two rows at most. */
+function regionRows(s: Of<'select'>, columns: number): string[] {
+  const rows = wrapAnsi(regionCounts(s.candidates, s.selected), columns, { hard: true }).split('\n');
+  return rows.length <= 2 ? rows : [rows[0]!, `${rows[1]!.slice(0, columns - 1)}…`];
+}
+
+/** Lines of the select screen around its list: title, regions, filter, ↑ and ↓, details (3), legends, notice. */
+function selectChrome(s: Of<'select'>, columns: number): number {
+  const legends =
+    (s.candidates.some((c) => c.reverted) ? 1 : 0) + (s.candidates.some((c) => c.interrupted) ? 1 : 0);
+  const filter = s.filter || s.typing ? 1 : 0;
+  return 1 + regionRows(s, columns).length + filter + 2 + 3 + legends + (s.notice ? 1 : 0);
+}
+
+/** Rows the select screen's list gets in an area of `area` rows (the page of pgup and pgdn). */
+export const selectRows = (s: Of<'select'>, area: number, columns: number) =>
+  Math.max(2, area - selectChrome(s, columns));
+
+const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+/** The highlighted function in three lines: its configuration, its owner and age, what its binary is. */
+function Details({ c, inspection }: { c: Candidate; inspection: Inspection | undefined }): ReactElement {
+  const color = useColor();
+  const modified = c.lastModified
+    ? c.lastModified.replace('T', ' ').replace(/:\d\d(\.\d+)?\+0000$/, ' UTC')
+    : '?';
+  const binary =
+    inspection === undefined
+      ? 'binary: not inspected (i downloads the code and inspects it)'
+      : inspection.state === 'pending'
+        ? 'binary: inspecting…'
+        : `binary: ${inspection.text}`;
+  return (
+    <Box flexDirection="column">
+      <Text bold wrap="truncate-end">
+        {keyOfCandidate(c)} · {c.runtime} {c.architectures.join(',')} · handler {c.handler ?? '-'} ·{' '}
+        {c.memorySize} MB · {c.timeout} s · code {megabytes(c.codeSize)}
+      </Text>
+      <Text wrap="truncate-end">
+        {'  '}owner: {c.managedBy ?? 'none found in its tags'} · last modified {modified}
+        {c.interrupted ? ` · interrupted: ${c.interrupted}` : ''}
+        {c.reverted ? ` · ${revertedText(c)}` : ''}
+      </Text>
+      <Text
+        wrap="truncate-end"
+        color={color && inspection?.state === 'done' ? (inspection.ok ? 'green' : 'yellow') : undefined}
+        dimColor={color && inspection === undefined}
+      >
+        {'  '}
+        {binary}
+      </Text>
+    </Box>
+  );
+}
+
+export function SelectScreen({ screen, frame: { area, columns } }: ScreenProps<'select'>): ReactElement {
   const color = useColor();
   if (screen.candidates.length === 0) {
     return <Text>No go1.x, provided.al2 or provided function was found. Nothing to migrate.</Text>;
   }
-  const [from, to] = windowAround(screen.cursor, screen.candidates.length, rows);
-  const name = Math.min(40, Math.max(8, ...screen.candidates.map((c) => keyOfCandidate(c).length)));
+  const rows = selectRows(screen, area, columns);
+  const shown = visibleCandidates(screen);
+  const cursor = Math.min(screen.cursor, Math.max(0, shown.length - 1));
+  const [from, to] = windowAround(cursor, shown.length, rows);
+  const name = Math.min(40, Math.max(8, ...shown.slice(from, to).map((c) => keyOfCandidate(c).length)));
+  // The handler gets what it needs (24 at most) when the owner still fits after it, else what is left once
+  // 12 columns are kept for the owner: the details below show both in full.
+  const page = shown.slice(from, to);
+  const wanted = Math.min(24, Math.max(7, ...page.map((c) => (c.handler ?? '').length)));
+  const owner = Math.max(0, ...page.map((c) => (c.managedBy ?? '').length));
+  const room = columns - (6 + name + 1 + 13 + 8);
+  const handler =
+    room >= wanted + 1 + owner ? wanted : Math.max(7, Math.min(wanted, room - 1 - Math.min(owner, 12)));
+  const total = screen.candidates.length;
+  const hidden =
+    screen.selected.length - shown.filter((c) => screen.selected.includes(keyOfCandidate(c))).length;
+  const highlighted = shown[cursor];
   return (
     <Box flexDirection="column">
-      <Text>
-        {screen.candidates.length} candidate{screen.candidates.length === 1 ? '' : 's'},{' '}
-        {screen.selected.length} selected (go1.x ones are selected to start with):
+      <Text wrap="truncate-end">
+        {screen.filter
+          ? `${shown.length} of ${total} candidates match "${screen.filter}", ${screen.selected.length} selected${hidden > 0 ? ` (${hidden} not listed)` : ''}:`
+          : `${total} candidate${total === 1 ? '' : 's'}, ${screen.selected.length} selected (go1.x ones are selected to start with):`}
       </Text>
-      {from > 0 && <Text dimColor={color}> ↑ {from} more</Text>}
-      {screen.candidates.slice(from, to).map((c, i) => {
-        const here = from + i === screen.cursor;
+      {regionRows(screen, columns).map((line, i) => (
+        <Text key={`regions-${i}`} dimColor={color} wrap="truncate-end">
+          {line}
+        </Text>
+      ))}
+      {(screen.filter || screen.typing) && (
+        <Text color={color ? 'cyan' : undefined} wrap="truncate-end">
+          filter: {screen.filter}
+          {screen.typing ? '▏' : ''}
+        </Text>
+      )}
+      <Text dimColor={color}>{from > 0 ? ` ↑ ${from} more` : ' '}</Text>
+      {shown.length === 0 && <Text>No candidate matches the filter: esc clears it.</Text>}
+      {shown.slice(from, to).map((c, i) => {
+        const here = from + i === cursor;
         const ticked = screen.selected.includes(keyOfCandidate(c));
         return (
           <Text key={keyOfCandidate(c)} inverse={here && color} bold={here && !color} wrap="truncate-end">
@@ -51,19 +154,27 @@ export function SelectScreen({ screen, frame: { rows } }: ScreenProps<'select'>)
               ? 'interrupted'
               : c.reverted
                 ? `reverted by a deploy${c.managedBy ? ` of ${c.managedBy}` : ''}`
-                : `${cell(c.handler ?? '', 14)} ${c.managedBy ?? ''}`}
+                : `${cell(c.handler ?? '', handler)} ${c.managedBy ?? ''}`}
           </Text>
         );
       })}
-      {to < screen.candidates.length && <Text dimColor={color}> ↓ {screen.candidates.length - to} more</Text>}
+      <Text dimColor={color}>{to < shown.length ? ` ↓ ${shown.length - to} more` : ' '}</Text>
+      {highlighted ? (
+        <Details c={highlighted} inspection={screen.inspected[keyOfCandidate(highlighted)]} />
+      ) : null}
       {screen.candidates.some((c) => c.reverted) && (
-        <Text color={color ? 'yellow' : undefined}>
+        <Text color={color ? 'yellow' : undefined} wrap="truncate-end">
           reverted: a deploy put the old runtime back; migrate again (the plan patches its definition)
         </Text>
       )}
       {screen.candidates.some((c) => c.interrupted) && (
-        <Text color={color ? 'yellow' : undefined}>
+        <Text color={color ? 'yellow' : undefined} wrap="truncate-end">
           interrupted: left halfway; planning it finishes it from its journal
+        </Text>
+      )}
+      {screen.notice && (
+        <Text color={color ? 'yellow' : undefined} wrap="truncate-end">
+          {screen.notice}
         </Text>
       )}
     </Box>

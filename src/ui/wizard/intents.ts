@@ -5,7 +5,9 @@ import type { WizardServices } from './services.js';
 import {
   benchFailing,
   changing,
+  keyOfCandidate,
   selectedRefs,
+  visibleCandidates,
   type BenchRequest,
   type DoneScreen,
   type WizardAction,
@@ -54,8 +56,11 @@ export function handleIntent(intent: Intent, c: IntentContext): void {
     case 'up':
     case 'down':
     case 'page-up':
-    case 'page-down': {
-      const delta = { up: -1, down: 1, 'page-up': -page, 'page-down': page }[intent];
+    case 'page-down':
+    case 'home':
+    case 'end': {
+      const far = Number.MAX_SAFE_INTEGER;
+      const delta = { up: -1, down: 1, 'page-up': -page, 'page-down': page, home: -far, end: far }[intent];
       const max = s.kind === 'review' ? reviewLines(s.plan, c.columns).length - page : 0;
       return dispatch(s.kind === 'review' ? { type: 'scroll', delta, max } : { type: 'move', delta });
     }
@@ -67,8 +72,39 @@ export function handleIntent(intent: Intent, c: IntentContext): void {
     case 'strategy':
       return dispatch({ type: 'cycle', choice: intent });
     case 'plan':
-      if (s.kind === 'select' && s.selected.length > 0) void c.work.plan(selectedRefs(s));
+      if (s.kind !== 'select') return;
+      if (s.selected.length > 0) void c.work.plan(selectedRefs(s));
+      else
+        dispatch({
+          type: 'notice',
+          text: 'Nothing is selected: space selects the highlighted function, a selects all of those listed.',
+        });
       return;
+    case 'filter':
+      // / starts typing the filter; enter, while it is typed, keeps it.
+      if (s.kind === 'select') dispatch({ type: 'filter', typing: !s.typing });
+      return;
+    case 'filter-clear':
+      return dispatch({ type: 'filter', text: '', typing: false });
+    case 'inspect': {
+      if (s.kind !== 'select') return;
+      const highlighted = visibleCandidates(s)[s.cursor];
+      if (!highlighted) return;
+      const key = keyOfCandidate(highlighted);
+      if (s.inspected[key]?.state === 'pending') return;
+      dispatch({ type: 'inspected', key, inspection: { state: 'pending' } });
+      const ref = { region: highlighted.region, name: highlighted.functionName };
+      void c.services.inspect(ref, c.state.choices.target).then(
+        (found) => dispatch({ type: 'inspected', key, inspection: { state: 'done', ...found } }),
+        (e: unknown) =>
+          dispatch({
+            type: 'inspected',
+            key,
+            inspection: { state: 'done', ok: false, text: `could not inspect: ${(e as Error).message}` },
+          }),
+      );
+      return;
+    }
     case 'rescan':
       void c.work.scan();
       return;

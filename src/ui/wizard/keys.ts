@@ -7,6 +7,11 @@ export type Intent =
   | 'down'
   | 'page-up'
   | 'page-down'
+  | 'home'
+  | 'end'
+  | 'filter'
+  | 'filter-clear'
+  | 'inspect'
   | 'toggle'
   | 'toggle-all'
   | 'target'
@@ -59,10 +64,26 @@ export function bindingsFor(state: WizardState): readonly Binding[] {
     case 'planning':
       return [QUIT];
     case 'select':
+      // While the filter is typed, keys are its text (Wizard.tsx reads them); these are the hints.
+      if (s.typing)
+        return [
+          b(['up'], 'type to filter · ↑↓ move', 'up'),
+          b(['down'], '', 'down'),
+          b(['return'], 'enter keep the filter', 'filter'),
+          b(['escape'], 'esc clear it', 'filter-clear'),
+        ];
       return [
-        ...MOVE,
+        b(['up', 'k'], '↑↓ pgup/pgdn move', 'up'),
+        b(['down', 'j'], '', 'down'),
+        b(['pageup'], '', 'page-up'),
+        b(['pagedown'], '', 'page-down'),
+        b(['home'], '', 'home'),
+        b(['end'], '', 'end'),
+        b(['/'], s.filter ? '/ change the filter' : '/ filter', 'filter'),
+        ...(s.filter ? [b(['escape'], 'esc clear the filter', 'filter-clear')] : []),
         b(['space'], 'space select', 'toggle'),
-        b(['a'], 'a all/none', 'toggle-all'),
+        b(['a'], s.filter ? 'a all/none shown' : 'a all/none', 'toggle-all'),
+        b(['i'], 'i inspect', 'inspect'),
         b(['t'], 't target', 'target'),
         b(['x'], 'x arch', 'arch'),
         b(['s'], 's strategy', 'strategy'),
@@ -137,6 +158,8 @@ export function keyName(input: string, key: Key): string {
   if (key.downArrow) return 'down';
   if (key.pageUp) return 'pageup';
   if (key.pageDown) return 'pagedown';
+  if (key.home) return 'home';
+  if (key.end) return 'end';
   if (key.return) return 'return';
   if (key.escape) return 'escape';
   return charName(input);

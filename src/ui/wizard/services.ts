@@ -41,6 +41,11 @@ export interface WizardServices {
   rollback(refs: readonly FunctionRef[], signal: AbortSignal): AsyncIterable<ApplyEvent | RollbackDone>;
   /** Moves every alias of each function to its migrated code: all the traffic, or `weight` of it. */
   promote(refs: readonly FunctionRef[], weight?: number): AsyncIterable<PromoteEvent>;
+  /**
+   * Downloads a function's code and inspects its binary (architecture, Go, aws-lambda-go, protocols, verdict
+   * for `target`): one line, `ok` false when it cannot move as it is or could not be read.
+   */
+  inspect(ref: FunctionRef, target: string): Promise<{ text: string; ok: boolean }>;
   /** Every function's latest journaled migration, with what the function is now; unreadable journals apart. */
   history(): Promise<{ rows: HistoryRow[]; errors: HistoryError[] }>;
   /**

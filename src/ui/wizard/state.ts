@@ -47,8 +47,17 @@ export type Screen =
   | {
       readonly kind: 'select';
       readonly candidates: readonly Candidate[];
+      /** The highlighted row of the list as filtered. */
       readonly cursor: number;
       readonly selected: readonly string[];
+      /** Words the list is filtered by: each must appear in a function's region/name, runtime or owner. */
+      readonly filter: string;
+      /** True while the filter is typed: keys are text, not commands. */
+      readonly typing: boolean;
+      /** What inspecting a function's deployed binary found, by key (i on the highlighted function). */
+      readonly inspected: Readonly<Record<string, Inspection>>;
+      /** A word about the last key, shown until the next one (enter with nothing selected, say). */
+      readonly notice?: string;
     }
   | { readonly kind: 'planning'; readonly rows: readonly PlanRow[] }
   | { readonly kind: 'review'; readonly plan: Plan; readonly scroll: number; readonly confirming: boolean }
@@ -114,12 +123,31 @@ export type HistoryScreen = Extract<Screen, { kind: 'history' }>;
 
 export type SelectScreen = Extract<Screen, { kind: 'select' }>;
 
+/** A deployed binary inspected from the selection list: under way, or a line of what was found or why not. */
+export type Inspection =
+  { readonly state: 'pending' } | { readonly state: 'done'; readonly text: string; readonly ok: boolean };
+
+/** The candidates the select screen lists: all of them, or those that match every word of the filter. */
+export function visibleCandidates(s: SelectScreen): readonly Candidate[] {
+  const words = s.filter.toLowerCase().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return s.candidates;
+  return s.candidates.filter((c) => {
+    const text =
+      `${c.region}/${c.functionName} ${c.runtime} ${c.architectures.join(' ')} ${c.managedBy ?? ''}`.toLowerCase();
+    return words.every((w) => text.includes(w));
+  });
+}
+
 export type WizardAction =
   | { readonly type: 'scan-start'; readonly regions: number }
   | { readonly type: 'scan-event'; readonly event: ScanEvent }
   | { readonly type: 'move'; readonly delta: number }
   | { readonly type: 'toggle' }
   | { readonly type: 'toggle-all' }
+  /** The filter typed, kept or cleared: `text` replaces it when given. */
+  | { readonly type: 'filter'; readonly text?: string; readonly typing: boolean }
+  | { readonly type: 'inspected'; readonly key: string; readonly inspection: Inspection }
+  | { readonly type: 'notice'; readonly text: string }
   | { readonly type: 'cycle'; readonly choice: keyof WizardChoices }
   | { readonly type: 'plan-start'; readonly refs: readonly FunctionRef[] }
   | { readonly type: 'plan-event'; readonly event: PlanEvent }
@@ -212,6 +240,9 @@ function onScan(state: WizardState, e: ScanEvent): WizardState {
           kind: 'select',
           candidates,
           cursor: 0,
+          filter: '',
+          typing: false,
+          inspected: {},
           selected: candidates
             .filter((c) => c.runtime === 'go1.x' || c.interrupted !== undefined)
             .map(keyOfCandidate),
@@ -254,23 +285,30 @@ function onList(
   const s = state.screen;
   if (s.kind !== 'select' && s.kind !== 'history') return state;
   const items: readonly Pick<Candidate, 'region' | 'functionName'>[] =
-    s.kind === 'select' ? s.candidates : s.rows;
-  if (items.length === 0) return state;
+    s.kind === 'select' ? visibleCandidates(s) : s.rows;
+  // A notice is about the key before: any other key takes it away.
+  const screen = s.kind === 'select' && s.notice ? (({ notice: _, ...rest }) => rest)(s) : s;
+  if (items.length === 0) return { ...state, screen };
   switch (action.type) {
     case 'move':
       return {
         ...state,
-        screen: { ...s, cursor: Math.min(items.length - 1, Math.max(0, s.cursor + action.delta)) },
+        screen: { ...screen, cursor: Math.min(items.length - 1, Math.max(0, s.cursor + action.delta)) },
       };
     case 'toggle': {
-      const key = keyOfCandidate(items[s.cursor]!);
+      const key = keyOfCandidate(items[Math.min(s.cursor, items.length - 1)]!);
       const selected = s.selected.includes(key) ? s.selected.filter((k) => k !== key) : [...s.selected, key];
-      return { ...state, screen: { ...s, selected } };
+      return { ...state, screen: { ...screen, selected } };
     }
     case 'toggle-all': {
-      if (s.kind !== 'select') return state;
-      const all = s.selected.length === s.candidates.length;
-      return { ...state, screen: { ...s, selected: all ? [] : s.candidates.map(keyOfCandidate) } };
+      if (screen.kind !== 'select') return state;
+      // The functions listed (all, or those the filter shows): all of them selected, or none.
+      const keys = items.map(keyOfCandidate);
+      const all = keys.every((k) => screen.selected.includes(k));
+      const selected = all
+        ? screen.selected.filter((k) => !keys.includes(k))
+        : [...screen.selected, ...keys.filter((k) => !screen.selected.includes(k))];
+      return { ...state, screen: { ...screen, selected } };
     }
   }
 }
@@ -381,6 +419,22 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
     case 'toggle':
     case 'toggle-all':
       return onList(state, action);
+    case 'filter': {
+      if (s.kind !== 'select') return state;
+      if (action.text === undefined || action.text === s.filter)
+        return { ...state, screen: { ...s, typing: action.typing } };
+      // The highlighted function stays highlighted when the new filter lists it (clearing the filter, say).
+      const highlighted = visibleCandidates(s)[s.cursor];
+      const next = { ...s, typing: action.typing, filter: action.text };
+      const at = highlighted ? visibleCandidates(next).indexOf(highlighted) : -1;
+      return { ...state, screen: { ...next, cursor: Math.max(0, at) } };
+    }
+    case 'inspected':
+      if (s.kind !== 'select') return state;
+      return { ...state, screen: { ...s, inspected: { ...s.inspected, [action.key]: action.inspection } } };
+    case 'notice':
+      if (s.kind !== 'select') return state;
+      return { ...state, screen: { ...s, notice: action.text } };
     case 'cycle': {
       const list = CYCLES[action.choice] as readonly string[];
       const next = list[(list.indexOf(state.choices[action.choice]) + 1) % list.length];
