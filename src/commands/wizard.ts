@@ -43,7 +43,10 @@ function whereText(ctx: CommandContext): string {
   if (g.sandbox) return `the embedded sandbox at ${g.endpointUrl}`;
   const endpoint = endpointFor(g);
   if (endpoint) return g.ownSandbox ? `the sandbox at ${endpoint}` : `the endpoint ${endpoint}`;
-  return `AWS${g.profile ? `, profile ${g.profile}` : ''}`;
+  // The SDK reads AWS_PROFILE when --profile is not given; say which credentials those are.
+  const profile = g.profile ?? process.env.AWS_PROFILE;
+  if (profile) return `AWS, profile ${profile}`;
+  return process.env.AWS_ACCESS_KEY_ID ? 'AWS, keys from AWS_ACCESS_KEY_ID' : 'AWS, default credentials';
 }
 
 /** JSON typed in, checked to parse. */
@@ -78,6 +81,8 @@ export function wizardServices(
     sources,
     stateDir: ctx.globals.stateDir,
     regions: () => resolveRegions(ctx.globals, lambda),
+    // The same answer the plan's permission check uses (asked once).
+    identity: () => iam.callerArn(),
     scan: (regions) => withUnfinished(scanFunctions(lambda, { regions }), lambda, journal, regions),
     // Compiler output is not shown: it would tear the wizard's frame; a failed build says why in the plan.
     plan: (refs, choices) =>
@@ -246,6 +251,8 @@ export const wizardCommand: Command = {
       await readEventFile(ctx.values.event as string | undefined),
       iacDirs.length > 0 ? await readIacFiles(iacDirs) : undefined,
     );
+    // Asked now, while the view loads: the header shows the account before the scan.
+    void services.identity().catch(() => undefined);
     const { runWizard } = await loadWizardView();
     const outcome = await runWizard(
       services,

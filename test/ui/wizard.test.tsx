@@ -66,6 +66,7 @@ function fakeServices(candidates: Candidate[], step = gate(), planning?: Promise
   const services: WizardServices = {
     where: 'a fake',
     sources: [],
+    identity: () => Promise.resolve('arn:aws:sts::123456789012:assumed-role/Admin/alice'),
     inspect: (ref) =>
       Promise.resolve({ text: `bootstrap of ${ref.name}: x86_64 → rebuild-required`, ok: false }),
     stateDir: '/state',
@@ -239,6 +240,10 @@ describe('the wizard', () => {
     const app = show(services);
     await until(app.lastFrame, /2 candidates, 1 selected/);
     expect(app.lastFrame()).toMatch(/› \[x\] eu-west-1\/billing/);
+    // Who the calls are made as, and where, in the header.
+    expect(app.lastFrame()).toMatch(
+      /go-lambda-migrate · a fake\naccount 123456789012 as assumed-role\/Admin\/alice · regions eu-west-1, us-east-1\n/,
+    );
     app.stdin.write('j');
     app.stdin.write(' ');
     await until(app.lastFrame, /2 candidates, 2 selected/);
@@ -326,6 +331,17 @@ describe('the wizard', () => {
     app.stdin.write('\r');
     await until(app.lastFrame, /Plan: 483 to migrate/);
     expect(calls.planned[0]).toHaveLength(483);
+    app.unmount();
+  });
+
+  it('says so in the header when STS cannot tell who the caller is, and scans all the same', async () => {
+    const { services } = fakeServices([candidate('eu-west-1', 'billing')]);
+    const app = show({
+      ...services,
+      identity: () => Promise.reject(new Error('The security token included in the request is invalid')),
+    });
+    const frame = await until(app.lastFrame, /1 candidate, 1 selected/);
+    expect(frame).toMatch(/account unknown \(The security token included in the request is invalid\)/);
     app.unmount();
   });
 
@@ -461,7 +477,7 @@ describe('the wizard', () => {
     const frame = await until(app.lastFrame, /Planning 30 functions, 3 done/);
     expect(frame).toMatch(/eu-west-1\/fn-03 building bootstrap/);
     expect(frame).not.toMatch(/fn-00/);
-    expect(frame).toMatch(/… and 14 more/);
+    expect(frame).toMatch(/… and 15 more/);
     done.open();
     await until(app.lastFrame, /Plan: 30 to migrate/);
     app.unmount();

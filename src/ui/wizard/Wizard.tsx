@@ -1,7 +1,7 @@
 import { Box, Static, Text, useApp, useInput, useStdout, type DOMElement, type Key } from 'ink';
 import { FinishedRow } from '../progress/ProgressView.js';
 import { useCallback, useEffect, useRef, type ReactElement } from 'react';
-import { ColorProvider, layout } from './frame.js';
+import { callerText, ColorProvider, layout, regionsText } from './frame.js';
 import wrapAnsi from 'wrap-ansi';
 import { handleIntent, rerunFailing } from './intents.js';
 import { bindingsFor, charName, hintLine, keyName } from './keys.js';
@@ -210,6 +210,10 @@ export function Wizard({
       <Box flexDirection="column">
         <Text bold color={color ? 'cyan' : undefined} wrap="truncate-end">
           go-lambda-migrate · {services.where}
+        </Text>
+        <Text wrap="truncate-end" color={color && state.who?.error !== undefined ? 'yellow' : undefined}>
+          {callerText(state.who)}
+          {state.regions ? ` · ${regionsText(state.regions)}` : ''}
         </Text>
         <Text dimColor={color} wrap="truncate-end">
           target {c.target} · arch {c.arch} · strategy {c.strategy} · sources:{' '}

@@ -1,5 +1,5 @@
 import { createContext, useContext, type ReactElement } from 'react';
-import type { Screen } from './state.js';
+import type { Screen, WizardState } from './state.js';
 
 /** A screen's state, by kind. */
 export type Of<K extends Screen['kind']> = Extract<Screen, { kind: K }>;
@@ -30,7 +30,7 @@ export interface ScreenProps<K extends Screen['kind']> {
 export type ScreenView<K extends Screen['kind']> = (props: ScreenProps<K>) => ReactElement;
 
 /**
- * The wizard's layout on a terminal of `rows` x `columns`: the header (2 rows), at most `warnings` rows of
+ * The wizard's layout on a terminal of `rows` x `columns`: the header (3 rows: where, who and the choices), at most `warnings` rows of
  * warnings, the screen's area, and the hint line (`hintRows`: it wraps rather than hide keys). One row is left over, so that no frame is ever as tall as the
  * terminal: Ink clears the whole screen and the scrollback (ESC[2J ESC[3J) before drawing a frame that is.
  */
@@ -41,13 +41,30 @@ export function layout(
   hintRows = 1,
 ) {
   const height = rows ?? 24;
-  const area = Math.max(4, height - 1 - 2 - warnings - hintRows);
+  const area = Math.max(4, height - 1 - 3 - warnings - hintRows);
   return {
     area,
     /** What a screen's list gets: its area less a title, the ↑ and ↓ lines and a legend. */
     rows: Math.max(2, area - 4),
     columns: Math.max(20, columns ?? 80),
   };
+}
+
+/**
+ * The caller in words, from STS GetCallerIdentity's ARN: "account 123456789012 as assumed-role/Admin/alice".
+ */
+export function callerText(who: WizardState['who']): string {
+  if (!who) return 'account …';
+  if (who.error !== undefined) return `account unknown (${who.error})`;
+  const m = /^arn:[^:]+:(?:sts|iam)::(\d{12}):(.+)$/.exec(who.arn ?? '');
+  return m ? `account ${m[1]} as ${m[2]}` : `caller ${who.arn}`;
+}
+
+/** The regions a scan covers, in words: up to three by name, else how many. */
+export function regionsText(regions: readonly string[] | undefined): string {
+  if (!regions) return '';
+  if (regions.length <= 3) return `region${regions.length === 1 ? '' : 's'} ${regions.join(', ')}`;
+  return `${regions.length} regions`;
 }
 
 const ColorContext = createContext(true);

@@ -27,6 +27,8 @@ export interface WizardServices {
   readonly sources: readonly string[];
   /** Where journals and backups are kept. */
   readonly stateDir: string;
+  /** Who the calls are made as: the ARN STS GetCallerIdentity returns. */
+  identity(): Promise<string>;
   /** The regions a scan covers. */
   regions(): Promise<string[]>;
   scan(regions: readonly string[]): AsyncIterable<ScanEvent>;

@@ -100,6 +100,12 @@ export interface WizardState {
   readonly regionErrors: readonly { region: string; message: string }[];
   /** Set by the first Ctrl-C while work that must finish runs. */
   readonly quitting: boolean;
+  /**
+   * Who the calls are made as (STS GetCallerIdentity's ARN), or why that is unknown, and the regions scanned:
+   * the header shows them so that nobody migrates the wrong account.
+   */
+  readonly who?: { readonly arn?: string; readonly error?: string };
+  readonly regions?: readonly string[];
   /** The screens to go back to, the last one on top: `back` shows it again as it was. */
   readonly back: readonly Screen[];
   /**
@@ -140,6 +146,11 @@ export function visibleCandidates(s: SelectScreen): readonly Candidate[] {
 
 export type WizardAction =
   | { readonly type: 'scan-start'; readonly regions: number }
+  | {
+      readonly type: 'identity';
+      readonly who: { readonly arn?: string; readonly error?: string };
+      readonly regions: readonly string[];
+    }
   | { readonly type: 'scan-event'; readonly event: ScanEvent }
   | { readonly type: 'move'; readonly delta: number }
   | { readonly type: 'toggle' }
@@ -413,6 +424,8 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
         back: [],
         screen: { kind: 'scanning', regions: action.regions, regionsDone: 0, found: 0 },
       };
+    case 'identity':
+      return { ...state, who: action.who, regions: action.regions };
     case 'scan-event':
       return onScan(state, action.event);
     case 'move':

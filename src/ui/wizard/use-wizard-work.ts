@@ -52,7 +52,15 @@ export function useWizardWork(services: WizardServices, choices: WizardChoices) 
   const scan = useCallback(() => {
     dispatch({ type: 'scan-start', regions: 0 });
     return run(async () => {
-      const regions = await services.regions();
+      // Who the calls are made as, and where, are on screen before the scan starts.
+      const [regions, who] = await Promise.all([
+        services.regions(),
+        services.identity().then(
+          (arn) => ({ arn }),
+          (e: unknown) => ({ error: e instanceof Error ? e.message : String(e) }),
+        ),
+      ]);
+      dispatch({ type: 'identity', who, regions });
       dispatch({ type: 'scan-start', regions: regions.length });
       for await (const event of services.scan(regions)) dispatch({ type: 'scan-event', event });
     });
