@@ -88,9 +88,31 @@ function mainHelp(): string {
   ].join('\n');
 }
 
+/**
+ * A command's usage: its synopsis, then every option of its own the synopsis leaves out, so that the usage
+ * line and the option list never disagree; wrapped at 100 columns under the command's name.
+ */
+export function usageText(c: Command): string {
+  const mentioned = (name: string) => new RegExp(`--${name}(?![\\w-])`).test(c.usage);
+  const rest = c.options
+    .filter((o) => !mentioned(o.name))
+    .map((o) => `[--${o.name}${o.type === 'string' ? ` ${o.value ?? 'VALUE'}` : ''}]${o.multiple ? '...' : ''}`);
+  const words = [...c.usage.replace(/\s*\[\.\.\.\]$/, '').split(' '), ...rest];
+  const lines: string[] = [];
+  let line = 'Usage:';
+  for (const w of words) {
+    if (line.length + 1 + w.length > 100 && line.trim().length > 0) {
+      lines.push(line);
+      line = ' '.repeat(6 + 'go-lambda-migrate '.length + (c.name === 'wizard' ? 0 : c.name.length));
+    }
+    line += ` ${w}`;
+  }
+  return [...lines, line].join('\n');
+}
+
 function commandHelp(c: Command): string {
   return [
-    `Usage: ${c.usage}`,
+    usageText(c),
     '',
     `${c.summary[0]!.toUpperCase()}${c.summary.slice(1)}.`,
     ...(c.details ? ['', c.details] : []),

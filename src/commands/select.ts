@@ -25,6 +25,7 @@ async function lookUp(
   scope: readonly string[],
   log: (line: string) => void,
 ): Promise<{ ref: FunctionRef; runtime: string | undefined }[]> {
+  const failed: unknown[] = [];
   const found = await Promise.all(
     scope.map(async (region) => {
       try {
@@ -35,10 +36,13 @@ async function lookUp(
         // One region failing (not enabled, no permission) leaves the others; a single region says why.
         if (scope.length === 1) throw e;
         log(`warning: ${region}: ${(e as Error).message}`);
+        failed.push(e);
         return [];
       }
     }),
   );
+  // No region answered (an endpoint that cannot be reached, say): that is the error, not a missing function.
+  if (failed.length === scope.length) throw failed[0];
   return found.flat();
 }
 
@@ -62,9 +66,16 @@ export async function selectFunctions(
     const found: FunctionRef[] = [];
     for await (const e of scanFunctions(port, { regions })) {
       if (e.type === 'region-failed') log(`warning: ${e.region}: ${e.message}`);
-      if (e.type === 'done')
+      if (e.type === 'done') {
+        // Nothing scanned is not "nothing to migrate".
+        if (e.result.errors.length === regions.length && regions.length > 0)
+          throw new UserError(
+            `no region could be scanned: ${e.result.errors[0]!.message}`,
+            'Check the network, the credentials and --endpoint-url, then run the command again.',
+          );
         for (const f of e.result.functions)
           if (f.version === '$LATEST') found.push({ region: f.region, name: f.functionName });
+      }
     }
     for (const ref of journal ? await unfinishedRefs(journal, regions) : [])
       if (!found.some((f) => f.region === ref.region && f.name === ref.name)) found.push(ref);

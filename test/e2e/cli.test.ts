@@ -15,6 +15,7 @@ const COMMANDS = [
   'history',
   'sandbox',
   'templates',
+  'promote',
 ];
 
 describe('the command line', () => {
@@ -36,6 +37,32 @@ describe('the command line', () => {
     }
     expect((await runCli(['sandbox', '--help'])).stdout).toContain('--update-delay-ms N');
     expect((await runCli(['plan', '--help'])).stdout).toContain('--detailed-exitcode');
+  });
+
+  it('names every option of a command in its usage line (the option list and the synopsis agree)', async () => {
+    for (const c of COMMANDS) {
+      const help = (await runCli([c, '--help'])).stdout;
+      const usage = help.slice(0, help.indexOf('\n\n'));
+      const own = help.slice(help.indexOf('\nOptions:\n'), help.indexOf('\nGlobal options:\n'));
+      const names = [...(help.includes('\nOptions:\n') ? own : '').matchAll(/^ {2}(--[a-z-]+)/gm)].map(
+        (m) => m[1]!,
+      );
+      for (const name of names) expect(usage, `${c}: ${name}`).toMatch(new RegExp(`${name}(?![\\w-])`));
+      for (const line of usage.split('\n')) expect(line.length, `${c}: ${line}`).toBeLessThanOrEqual(100);
+    }
+  });
+
+  it('an endpoint that cannot be reached is the error: not a missing function, not an empty plan', async () => {
+    const env = { AWS_ACCESS_KEY_ID: 'AKIDTEST', AWS_SECRET_ACCESS_KEY: 'x' };
+    const where = ['--endpoint-url', 'http://127.0.0.1:1', '--region', 'us-east-1', '--region', 'eu-west-1'];
+    const one = await runCli(['plan', 'orders-api', ...where], { env });
+    expect(one.code).toBe(1);
+    expect(one.stderr).toMatch(/^error: .*cannot reach the Lambda endpoint/m);
+    expect(one.stderr).not.toMatch(/there is no function|not go1\.x/);
+    const all = await runCli(['plan', '--all', ...where], { env });
+    expect(all.code).toBe(1);
+    expect(all.stderr).toMatch(/^error: no region could be scanned: .*cannot reach the Lambda endpoint/m);
+    expect(all.stdout).not.toMatch(/Plan: 0 to migrate/);
   });
 
   it('exits 2 on usage errors, with a hint, and writes nothing to stdout', async () => {

@@ -345,6 +345,27 @@ describe('the wizard', () => {
     app.unmount();
   });
 
+  it('a scan no region answered is an error to retry, not an empty account', async () => {
+    const { services } = fakeServices([]);
+    const message = 'ListFunctions in eu-west-1: cannot reach the Lambda endpoint (ECONNREFUSED).';
+    const app = show({
+      ...services,
+      async *scan(regions) {
+        await Promise.resolve();
+        const errors = regions.map((region) => ({ region, message }));
+        for (const e of errors) yield { type: 'region-failed', ...e };
+        yield { type: 'done', result: { functions: [], regions: [...regions], errors } };
+      },
+    });
+    const frame = await until(
+      app.lastFrame,
+      /no region could be scanned: ListFunctions in eu-west-1: cannot reach/,
+    );
+    expect(frame).not.toMatch(/Nothing to migrate/);
+    expect(frame).toMatch(/r retry · q quit/);
+    app.unmount();
+  });
+
   it('reviews the plan, goes back with b, and shows that nothing is migrated without y', async () => {
     const { services, calls } = fakeServices([
       candidate('eu-west-1', 'legacy'),

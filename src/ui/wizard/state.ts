@@ -243,6 +243,17 @@ function onScan(state: WizardState, e: ScanEvent): WizardState {
         screen: { ...s, regionsDone: s.regionsDone + 1 },
       };
     case 'done': {
+      const { errors, regions } = e.result;
+      // Nothing scanned is not "nothing to migrate".
+      if (regions.length > 0 && errors.length === regions.length)
+        return {
+          ...state,
+          screen: {
+            kind: 'failed',
+            message: `no region could be scanned: ${errors[0]!.message}`,
+            hint: 'Check the network, the credentials and --endpoint-url, then press r to scan again.',
+          },
+        };
       // Published versions are listed by scan --all-versions only; the wizard migrates $LATEST.
       const candidates = e.result.functions.filter((f) => f.version === '$LATEST');
       return {
