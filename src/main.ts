@@ -96,7 +96,9 @@ export function usageText(c: Command): string {
   const mentioned = (name: string) => new RegExp(`--${name}(?![\\w-])`).test(c.usage);
   const rest = c.options
     .filter((o) => !mentioned(o.name))
-    .map((o) => `[--${o.name}${o.type === 'string' ? ` ${o.value ?? 'VALUE'}` : ''}]${o.multiple ? '...' : ''}`);
+    .map(
+      (o) => `[--${o.name}${o.type === 'string' ? ` ${o.value ?? 'VALUE'}` : ''}]${o.multiple ? '...' : ''}`,
+    );
   const words = [...c.usage.replace(/\s*\[\.\.\.\]$/, '').split(' '), ...rest];
   const lines: string[] = [];
   let line = 'Usage:';
