@@ -5,7 +5,7 @@ import { loadPlan } from '../state/plan-file.js';
 import { intOption } from '../cli/options.js';
 import type { Command, CommandContext } from './command.js';
 import { lambdaPortFor } from './aws-context.js';
-import { confirmMutation } from './confirm.js';
+import { confirmMutation, requireConfirmable } from './confirm.js';
 import { createFeed } from '../ui/progress/feed.js';
 import { loadInkForTerminal } from '../ui/load-ink.js';
 import { renderPlan } from '../ui/plan-text.js';
@@ -107,6 +107,7 @@ export const applyCommand: Command = {
       throw new UsageError('give --plan FILE or functions to plan, not both.');
     const concurrency = intOption(ctx.values, 'concurrency', 1, 64) ?? 4;
     const verifyEvent = await readVerifyEvent(ctx);
+    requireConfirmable(ctx, 'apply');
     const journal = journalFor(ctx);
     const plan: Plan = planFile ? await loadPlan(planFile) : await makePlan(ctx, journal);
     if (!planChanges(plan)) {

@@ -144,7 +144,13 @@ function humanReport(
     `  cgo            ${yesNo(r.cgo)}      build tags: ${r.tags.length ? r.tags.join(',') : 'none'}`,
     `  verdict        ${r.verdict} (for ${target})`,
     ...r.reasons.map((x) => `                 - ${x}`),
-    `  arm64 rebuild  needs ${r.arm64Rebuild.needs.join('; ')}`,
+    `  arm64 rebuild  ${
+      r.arm64Rebuild.why
+        ? `not possible: ${r.arm64Rebuild.why}`
+        : r.arm64Rebuild.needs.length === 0
+          ? 'not needed: it is built for arm64 already'
+          : `needs ${r.arm64Rebuild.needs.join('; ')}`
+    }`,
   ];
   if (source) {
     const rel = (d: string) => relative(process.cwd(), d) || '.';

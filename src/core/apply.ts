@@ -26,6 +26,8 @@ export interface ApplyResult {
   readonly status: 'migrated' | 'rolled-back' | 'failed' | 'skipped';
   readonly message: string;
   readonly journal: string;
+  /** The runtime the function was on before (go1.x, provided.al2, provided): what its backup runs. */
+  readonly fromRuntime?: string;
 }
 
 export type ApplyEvent =
@@ -248,6 +250,7 @@ async function migrateOne(
     status,
     message,
     journal: journal.path(ref),
+    fromRuntime: plan.from.runtime,
   });
   if (plan.blocked) return result('skipped', 'blocked in the plan (the plan says why)');
   if (plan.strategy === 'none' || !plan.artifacts.final) return result('skipped', 'nothing to change');

@@ -21,8 +21,11 @@ export type Verdict = 'repackage-ok' | 'rebuild-required' | 'not-go';
 export interface Assessment {
   readonly verdict: Verdict;
   readonly reasons: string[];
-  /** What rebuilding for arm64 takes beyond the source and Go. */
-  readonly arm64Rebuild: { readonly possible: boolean; readonly needs: string[] };
+  /**
+   * What rebuilding for arm64 takes beyond the source and Go; `possible` is false, with `why`, for a binary
+   * that is not a Go program, and `needs` is empty for one already built for arm64.
+   */
+  readonly arm64Rebuild: { readonly possible: boolean; readonly needs: string[]; readonly why?: string };
 }
 
 /** What a range of aws-lambda-go releases does (checked against the real releases by the tests). */
@@ -77,14 +80,26 @@ export function assessBinary(facts: BinaryFacts, target: string, lifecycle: Runt
     return {
       verdict: 'not-go',
       reasons: ['not an ELF executable: Lambda cannot run it on go1.x or provided.*'],
-      arm64Rebuild: { possible: false, needs },
+      arm64Rebuild: {
+        possible: false,
+        needs: [],
+        why: 'not an executable: there is no Go program to rebuild',
+      },
     };
   }
   if (!facts.goVersion) {
     reasons.push('an ELF executable without Go build info: not a Go program (or built before Go 1.13)');
     if (facts.runtimeApi)
       reasons.push('it mentions AWS_LAMBDA_RUNTIME_API, so it may already run as a custom runtime');
-    return { verdict: 'not-go', reasons, arm64Rebuild: { possible: false, needs } };
+    return {
+      verdict: 'not-go',
+      reasons,
+      arm64Rebuild: {
+        possible: false,
+        needs: [],
+        why: 'not a Go program: this tool rebuilds Go sources only',
+      },
+    };
   }
   let verdict: Verdict = 'repackage-ok';
   if (facts.arch === 'other') {
@@ -141,6 +156,7 @@ export function assessBinary(facts: BinaryFacts, target: string, lifecycle: Runt
       'repackaging keeps x86_64; moving to arm64 (about 20% cheaper per ms) needs a rebuild from source',
     );
   }
+  if (facts.arch === 'arm64') return { verdict, reasons, arm64Rebuild: { possible: true, needs: [] } };
   const possible = facts.arch !== 'other';
   return { verdict, reasons, arm64Rebuild: { possible, needs } };
 }

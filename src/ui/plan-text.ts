@@ -70,6 +70,15 @@ export function functionLines(f: FunctionPlan, surface: Surface): { text: string
       lines.push(
         `    smoke test:     ${f.smoke.ok ? 'ok' : `function error ${f.smoke.errorType ?? ''}`} (${f.smoke.durationMs.toFixed(1)} ms, ${f.smoke.maxMemoryUsedMb} MB${f.smoke.emulatedBy ? `, emulated by ${f.smoke.emulatedBy}` : ''})`,
       );
+      // The function ran and answered with its own error: what it said, so that the user can tell whether
+      // that is its answer to the test event or a sign the new build is broken.
+      if (!f.smoke.ok) {
+        const said = f.smoke.response.replace(/\s+/g, ' ').trim();
+        lines.push(
+          `      it answered: ${said.length > 300 ? `${said.slice(0, 299)}…` : said || '(nothing)'}`,
+          `      the package runs (its runtime answered); check that this is the function's answer to the test event`,
+        );
+      }
     }
     lines.push('    steps:');
     f.steps.forEach((s, i) => lines.push(`      ${i + 1}. ${s.action}: ${s.detail}`));

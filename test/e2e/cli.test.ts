@@ -65,6 +65,23 @@ describe('the command line', () => {
     expect(all.stdout).not.toMatch(/Plan: 0 to migrate/);
   });
 
+  it('apply without --yes and without a terminal refuses before it plans (no AWS call at all)', async () => {
+    const env = { AWS_ACCESS_KEY_ID: 'AKIDTEST', AWS_SECRET_ACCESS_KEY: 'x' };
+    // An endpoint nothing listens on: any call would fail with "cannot reach".
+    const r = await runCli(
+      ['apply', 'orders-api', '--endpoint-url', 'http://127.0.0.1:1', '--region', 'us-east-1'],
+      {
+        env,
+      },
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /^error: apply changes functions and needs a confirmation, and there is no terminal/m,
+    );
+    expect(r.stderr).toMatch(/hint: Pass --yes to confirm/);
+    expect(r.stderr).not.toMatch(/cannot reach|Plan:/);
+  });
+
   it('exits 2 on usage errors, with a hint, and writes nothing to stdout', async () => {
     for (const args of [
       ['frobnicate'],

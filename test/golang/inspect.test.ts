@@ -117,6 +117,11 @@ describe('inspect --json against go version -m and readelf', () => {
     const r = await inspectJson(bins.arm64!);
     compareWithTools(bins.arm64!, r);
     expect(r.arch).toBe('arm64');
+    // Nothing to rebuild for arm64: the text says so rather than asking for the source.
+    const text = await runCli(['inspect', bins.arm64!]);
+    expect(text.stdout).toMatch(/arm64 rebuild {2}not needed: it is built for arm64 already/);
+    const amd64 = await runCli(['inspect', bins.amd64!]);
+    expect(amd64.stdout).toMatch(/arm64 rebuild {2}needs the function’s Go source/);
   });
 
   it('lambda.norpc: no go1.x RPC, and a warning never to roll back to go1.x with it', async () => {
@@ -172,9 +177,15 @@ describe('inspect --json against go version -m and readelf', () => {
   it('a non-Go binary and a file that is not ELF are not-go; a corrupt zip is a clear error', async () => {
     const ls = await inspectJson('/bin/ls');
     expect(ls.verdict).toBe('not-go');
+    expect((await runCli(['inspect', '/bin/ls'])).stdout).toMatch(
+      /arm64 rebuild {2}not possible: not a Go program: this tool rebuilds Go sources only/,
+    );
     const text = join(tmpdir(), 'glm-test-text.bin');
     writeFileSync(text, 'hello');
     expect((await inspectJson(text)).verdict).toBe('not-go');
+    expect((await runCli(['inspect', text])).stdout).toMatch(
+      /arm64 rebuild {2}not possible: not an executable/,
+    );
     const bad = join(tmpdir(), 'glm-test-bad.zip');
     writeFileSync(bad, Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(100)]));
     const r = await runCli(['inspect', bad]);

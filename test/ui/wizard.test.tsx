@@ -109,7 +109,12 @@ function fakeServices(candidates: Candidate[], step = gate(), planning?: Promise
       const results: ApplyResult[] = [];
       for (const f of functions) {
         const ref = { region: f.region, name: f.functionName };
-        const base = { functionName: f.functionName, region: f.region, journal: 'j' };
+        const base = {
+          functionName: f.functionName,
+          region: f.region,
+          journal: 'j',
+          fromRuntime: f.from.runtime,
+        };
         if (signal.aborted) {
           results.push({ ...base, status: 'skipped', message: 'not started: interrupted' });
           continue;
@@ -433,6 +438,7 @@ describe('the wizard', () => {
     const app = await migratedOne('a');
     app.stdin.write('u');
     await until(app.lastFrame, /Roll back the 1 migrated function/);
+    expect(app.lastFrame()).toMatch(/Aliases are not moved: one promoted to the new code/);
     app.stdin.write('y');
     await until(app.lastFrame, /error: the journal is unreadable\s+hint: Check the state folder\./);
     app.stdin.write('r');
@@ -570,6 +576,31 @@ describe('the wizard', () => {
     expect(intents(s)).toContain('results');
     expect(s.printed).toHaveLength(1);
     expect(wizardReducer(s, { type: 'back' }).screen.kind).toBe('scanning');
+  });
+
+  it("names the backup's runtime (provided.al2 is not go1.x) and says where enter goes back to", () => {
+    const done = (fromRuntime: string) =>
+      wizardReducer(initialWizard({ target: 'provided.al2023', arch: 'arm64', strategy: 'auto' }), {
+        type: 'work-done',
+        what: 'migration',
+        results: [
+          {
+            functionName: 'f',
+            region: 'eu-west-1',
+            status: 'migrated',
+            message: '',
+            journal: 'j',
+            fromRuntime,
+          },
+        ],
+        stopped: false,
+      });
+    const hints = (st: ReturnType<typeof done>) => bindingsFor(st).map((x) => x.hint);
+    expect(hints(done('provided.al2'))).toContain('b benchmark against the provided.al2 backup');
+    expect(hints(done('go1.x'))).toContain('b benchmark against the go1.x backup');
+    const promoting = wizardReducer(done('go1.x'), { type: 'promote-start' });
+    const finished = wizardReducer(promoting, { type: 'promote-event', event: { type: 'done' } });
+    expect(hints(finished)).toContain('enter back to the results');
   });
 
   it('the reducer ignores keys that do not belong to the screen on show', () => {

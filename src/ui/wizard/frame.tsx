@@ -67,6 +67,16 @@ export function regionsText(regions: readonly string[] | undefined): string {
   return `${regions.length} regions`;
 }
 
+/** The runtime the backups of these functions run, when they all run the same one; else "original". */
+export function backupRuntime(runtimes: readonly (string | null | undefined)[]): string {
+  const found = new Set(runtimes.filter(Boolean));
+  return found.size === 1 ? [...found][0]! : 'original';
+}
+
+/** What a rollback does not do, said where it is asked for: aliases keep pointing where they point. */
+export const ALIASES_STAY =
+  'Aliases are not moved: one promoted to the new code (p, or its 10% canary) keeps serving it until `go-lambda-migrate promote --to-version` points it back.';
+
 const ColorContext = createContext(true);
 
 /** Whether views may colour their text (false with --no-color or NO_COLOR). */

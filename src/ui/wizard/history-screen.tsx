@@ -2,7 +2,7 @@ import { Box, Text } from 'ink';
 import type { ReactElement } from 'react';
 import { windowAround } from './choose-screens.js';
 import { keyOfCandidate } from './state.js';
-import { useColor, type ScreenProps } from './frame.js';
+import { ALIASES_STAY, backupRuntime, useColor, type ScreenProps } from './frame.js';
 
 /** The journaled migrations: pick some to benchmark against their backup version, or to roll back. */
 export function HistoryScreen({
@@ -27,6 +27,9 @@ export function HistoryScreen({
   const current = screen.rows[screen.cursor];
   const n = screen.selected.length;
   const functions = `${n} selected function${n === 1 ? '' : 's'}`;
+  const original = backupRuntime(
+    screen.rows.filter((r) => screen.selected.includes(keyOfCandidate(r))).map((r) => r.from.runtime),
+  );
   return (
     <Box flexDirection="column">
       <Text>
@@ -58,8 +61,8 @@ export function HistoryScreen({
       {screen.confirming && (
         <Text color={color ? 'yellow' : undefined}>
           {screen.confirming === 'rollback'
-            ? `Roll back the ${functions} on ${where} to their recorded state before the migration? (y/n)`
-            : `Benchmark the ${functions} on ${where} against their go1.x backup version: 3 cold and 10 warm invocations each; $LATEST's description changes for each cold start and is put back. (y/n)`}
+            ? `Roll back the ${functions} on ${where} to their recorded state before the migration? ${ALIASES_STAY} (y/n)`
+            : `Benchmark the ${functions} on ${where} against their ${original} backup version: 3 cold and 10 warm invocations each; $LATEST's description changes for each cold start and is put back. (y/n)`}
         </Text>
       )}
     </Box>

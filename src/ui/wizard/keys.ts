@@ -1,4 +1,5 @@
 import type { Key } from 'ink';
+import { backupRuntime } from './frame.js';
 import { benchFailing, benchFinished, type WizardState } from './state.js';
 
 /** What a key asks the wizard to do. */
@@ -116,7 +117,11 @@ export function bindingsFor(state: WizardState): readonly Binding[] {
         ...(s.what === 'migration' && s.results.some((r) => r.status === 'migrated')
           ? [
               b(['p'], 'p promote aliases', 'ask-promote'),
-              b(['b'], 'b benchmark against the go1.x backup', 'ask-bench'),
+              b(
+                ['b'],
+                `b benchmark against the ${backupRuntime(s.results.filter((r) => r.status === 'migrated').map((r) => r.fromRuntime))} backup`,
+                'ask-bench',
+              ),
               b(['u'], 'u undo (roll back)', 'ask-rollback'),
             ]
           : []),
@@ -135,7 +140,7 @@ export function bindingsFor(state: WizardState): readonly Binding[] {
       ];
     }
     case 'promoting':
-      return s.finished ? [b(['return', 'escape'], 'enter back to the results', 'results'), QUIT] : [];
+      return s.finished ? [b(['return', 'escape'], backHint(state), 'results'), QUIT] : [];
     case 'benchmarking': {
       if (!benchFinished(s) || s.asking) return [];
       const failing = s.rows.some(benchFailing);
@@ -143,13 +148,22 @@ export function bindingsFor(state: WizardState): readonly Binding[] {
         ...(failing
           ? [b(['e'], 'e another event', 'bench-event'), b(['l'], 'l the last event', 'bench-last-event')]
           : []),
-        b(['return', 'escape'], 'enter back', 'results'),
+        b(['return', 'escape'], backHint(state), 'results'),
         QUIT,
       ];
     }
     case 'failed':
       return [b(['r'], 'r retry', 'rescan'), QUIT];
   }
+}
+
+/** Where enter (back) goes, named by the screen it shows again. */
+function backHint(state: WizardState): string {
+  const to = state.back.at(-1)?.kind;
+  if (to === 'done') return 'enter back to the results';
+  if (to === 'history') return 'enter back to the history';
+  if (to === 'review') return 'enter back to the plan';
+  return 'enter back';
 }
 
 /** A name for a key press: arrows and the like by name, anything else as typed. */

@@ -5,7 +5,7 @@ import { BenchBlocks, StyledLine } from '../bench/BenchBlocks.js';
 import { LiveRows } from '../progress/ProgressView.js';
 import { spinnerAt, useNow } from './use-now.js';
 import { benchFailing, type BenchRow } from './state.js';
-import { useColor, type ScreenProps } from './frame.js';
+import { ALIASES_STAY, backupRuntime, useColor, type ScreenProps } from './frame.js';
 
 const COLORS = { migrated: 'green', 'rolled-back': 'yellow', failed: 'red', skipped: 'gray' } as const;
 
@@ -37,6 +37,9 @@ export function DoneScreen({ screen, frame: { where, stateDir, area } }: ScreenP
   const color = useColor();
   const count = (status: string) => screen.results.filter((r) => r.status === status).length;
   const migrated = count('migrated');
+  const original = backupRuntime(
+    screen.results.filter((r) => r.status === 'migrated').map((r) => r.fromRuntime),
+  );
   // The prompt and the notes come first; the results fill what is left (each is in the scrollback above too).
   const room = Math.max(1, area - 3 - (screen.confirming ? 3 : 0) - (screen.stopped ? 2 : 0));
   const shown = screen.results.length > room ? screen.results.slice(0, room - 1) : screen.results;
@@ -70,8 +73,8 @@ export function DoneScreen({ screen, frame: { where, stateDir, area } }: ScreenP
           {screen.confirming === 'promote'
             ? `Move every alias of the ${migrated} migrated function${migrated === 1 ? '' : 's'} on ${where} to the new code: publish $LATEST, then send the alias all its traffic (y) or 10% of it (c)? Undo with promote --to-version.`
             : screen.confirming === 'rollback'
-              ? `Roll back the ${migrated} migrated function${migrated === 1 ? '' : 's'} on ${where} to go1.x, their original handler, architecture and code? (y/n)`
-              : `Benchmark the ${migrated} migrated function${migrated === 1 ? '' : 's'} on ${where} against the go1.x backup version apply published: 3 cold and 10 warm invocations each, with the event; $LATEST's description changes for each cold start and is put back. (y/n)`}
+              ? `Roll back the ${migrated} migrated function${migrated === 1 ? '' : 's'} on ${where} to ${original === 'original' ? 'their original runtime' : original}, their original handler, architecture and code? ${ALIASES_STAY} (y/n)`
+              : `Benchmark the ${migrated} migrated function${migrated === 1 ? '' : 's'} on ${where} against the ${original} backup version apply published: 3 cold and 10 warm invocations each, with the event; $LATEST's description changes for each cold start and is put back. (y/n)`}
         </Text>
       )}
     </Box>
