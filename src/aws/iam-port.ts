@@ -1,6 +1,6 @@
 import { IAMClient, paginateSimulatePrincipalPolicy } from '@aws-sdk/client-iam';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { IamPort, PermissionDecision } from '../core/permissions.js';
+import { awsCommon, createCallerIdentity } from './caller.js';
 import type { AwsOptions } from './lambda-port.js';
 
 const DECISIONS = new Set(['allowed', 'explicitDeny', 'implicitDeny']);
@@ -9,24 +9,13 @@ const DECISIONS = new Set(['allowed', 'explicitDeny', 'implicitDeny']);
  * The IamPort over @aws-sdk/client-iam and client-sts, with the same credentials, profile and endpoint
  * override as the Lambda port (IAM is global: its calls are signed for us-east-1), and fewer retries.
  */
-export function createIamPort(options: AwsOptions & { region?: string }): IamPort {
-  const common = {
-    ...(options.profile && { profile: options.profile }),
-    ...(options.endpointUrl && { endpoint: options.endpointUrl }),
-    ...(options.staticCredentials && { credentials: options.staticCredentials }),
-    // The preflight is advisory: a few attempts, so that an unreachable IAM does not hold a plan up.
-    maxAttempts: 3,
-    retryMode: options.retryMode ?? 'standard',
-  };
-  const iam = new IAMClient({ ...common, region: 'us-east-1' });
-  const sts = new STSClient({ ...common, region: options.region ?? options.fallbackRegion ?? 'us-east-1' });
-  let caller: Promise<string> | undefined;
+export function createIamPort(
+  options: AwsOptions & { region?: string },
+  callerArn: () => Promise<string> = createCallerIdentity(options),
+): IamPort {
+  const iam = new IAMClient({ ...awsCommon(options), region: 'us-east-1' });
   return {
-    callerArn() {
-      // Asked once per run, failure included: every function of a plan gets the same answer.
-      caller ??= sts.send(new GetCallerIdentityCommand({})).then((r) => r.Arn ?? '');
-      return caller;
-    },
+    callerArn,
     async simulate(principalArn, actions, resources) {
       const out: PermissionDecision[] = [];
       for await (const page of paginateSimulatePrincipalPolicy(

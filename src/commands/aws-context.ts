@@ -87,16 +87,23 @@ function awsOptionsFor(globals: GlobalOptions): AwsOptions {
 
 /** The real IAM port (STS and IAM, for the permission preflight), its SDK clients loaded on first call. */
 export function iamPortFor(globals: GlobalOptions): IamPort {
+  const options = {
+    ...awsOptionsFor(globals),
+    ...(globals.regions[0] && globals.regions[0] !== 'all' && { region: globals.regions[0] }),
+  };
+  // The caller (STS) loads without the IAM client: the wizard's header asks for it at start.
+  let caller: Promise<() => Promise<string>> | undefined;
+  const callerArn = async () =>
+    (
+      await (caller ??= import('../aws/caller.js').then(({ createCallerIdentity }) =>
+        createCallerIdentity(options),
+      ))
+    )();
   let loaded: Promise<IamPort> | undefined;
   const port = () =>
-    (loaded ??= import('../aws/iam-port.js').then(({ createIamPort }) =>
-      createIamPort({
-        ...awsOptionsFor(globals),
-        ...(globals.regions[0] && globals.regions[0] !== 'all' && { region: globals.regions[0] }),
-      }),
-    ));
+    (loaded ??= import('../aws/iam-port.js').then(({ createIamPort }) => createIamPort(options, callerArn)));
   return {
-    callerArn: async () => (await port()).callerArn(),
+    callerArn,
     simulate: async (principal, actions, resources) => (await port()).simulate(principal, actions, resources),
   };
 }

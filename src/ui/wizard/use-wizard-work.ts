@@ -52,17 +52,24 @@ export function useWizardWork(services: WizardServices, choices: WizardChoices) 
   const scan = useCallback(() => {
     dispatch({ type: 'scan-start', regions: 0 });
     return run(async () => {
-      // Who the calls are made as, and where, are on screen before the scan starts.
-      const [regions, who] = await Promise.all([
-        services.regions(),
-        services.identity().then(
-          (arn) => ({ arn }),
-          (e: unknown) => ({ error: e instanceof Error ? e.message : String(e) }),
-        ),
-      ]);
-      dispatch({ type: 'identity', who, regions });
+      // Who the calls are made as is asked while the regions are listed and read (one STS call): it is on
+      // screen as soon as it is known, and always before the list of functions.
+      const who = services.identity().then(
+        (arn) => ({ arn }),
+        (e: unknown) => ({ error: e instanceof Error ? e.message : String(e) }),
+      );
+      const regions = await services.regions();
+      let shown = false;
+      const showWho = async () => {
+        if (!shown) dispatch({ type: 'identity', who: await who, regions });
+        shown = true;
+      };
+      void who.then(showWho);
       dispatch({ type: 'scan-start', regions: regions.length });
-      for await (const event of services.scan(regions)) dispatch({ type: 'scan-event', event });
+      for await (const event of services.scan(regions)) {
+        if (event.type === 'done') await showWho();
+        dispatch({ type: 'scan-event', event });
+      }
     });
   }, [run, services, dispatch]);
 
