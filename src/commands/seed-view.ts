@@ -54,7 +54,7 @@ export function seedLines(s: SeedProgress, now: number): string[] {
   const reused = s.rows.length - builds.length;
   const spinner = SPINNER[Math.floor(now / 100) % SPINNER.length]!;
   return [
-    'Building the demo functions with your Go (first start only: later ones reuse them)',
+    'Building the demo functions (first start only: later starts reuse the builds)',
     ...builds.map((r) => {
       const name = r.key.padEnd(width);
       if (r.state === 'built') return `  ✔ ${name}  built in ${secs(r.endedAt! - r.startedAt!)}`;
