@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { quotaPacer } from '../core/pacing.js';
 import type { IamPort } from '../core/permissions.js';
 import type { LambdaPort, MetricsPort, StackPort } from '../core/ports.js';
@@ -106,6 +107,34 @@ export function iamPortFor(globals: GlobalOptions): IamPort {
     callerArn,
     simulate: async (principal, actions, resources) => (await port()).simulate(principal, actions, resources),
   };
+}
+
+/** Where the calls go, in words: "the embedded sandbox at …", "AWS, profile prod", … */
+export function whereText(g: GlobalOptions): string {
+  if (g.sandbox) return `the embedded sandbox at ${g.endpointUrl}`;
+  const endpoint = endpointFor(g);
+  if (endpoint) return g.ownSandbox ? `the sandbox at ${endpoint}` : `the endpoint ${endpoint}`;
+  // The SDK reads AWS_PROFILE when --profile is not given; say which credentials those are.
+  const profile = g.profile ?? process.env.AWS_PROFILE;
+  if (profile) return `AWS, profile ${profile}`;
+  return process.env.AWS_ACCESS_KEY_ID ? 'AWS, keys from AWS_ACCESS_KEY_ID' : 'AWS, default credentials';
+}
+
+/**
+ * Who the calls are made as and where, for a question that asks before changing functions:
+ * "account 123456789012 as assumed-role/Admin/alice, AWS, profile prod". STS gets 5 s; without its answer,
+ * only where.
+ */
+export async function whoText(g: GlobalOptions): Promise<string> {
+  const timeout = sleep(5000, undefined, { ref: false });
+  const arn = await Promise.race([
+    iamPortFor(g)
+      .callerArn()
+      .catch(() => undefined),
+    timeout,
+  ]);
+  const m = /^arn:[^:]+:(?:sts|iam)::(\d{12}):(.+)$/.exec(arn ?? '');
+  return m ? `account ${m[1]} as ${m[2]}, ${whereText(g)}` : whereText(g);
 }
 
 /** The one region a single-function command works in. */

@@ -1,5 +1,6 @@
 import { UsageError, UserError } from '../errors.js';
 import type { CommandContext } from './command.js';
+import { whoText } from './aws-context.js';
 
 /**
  * Asks before a mutating command: `--yes` answers for scripts; without a terminal and without `--yes` the
@@ -25,7 +26,9 @@ export async function confirmMutation(ctx: CommandContext, question: string): Pr
       'Pass --yes to confirm.',
     );
   }
+  // Asked with who the calls are made as and where: nobody confirms a change to the wrong account.
+  const message = `${question} (${await whoText(ctx.globals)})`;
   const { confirm } = await import('@inquirer/prompts');
-  const ok = await confirm({ message: question, default: false }, { output: process.stderr });
+  const ok = await confirm({ message, default: false }, { output: process.stderr });
   if (!ok) throw new UserError('nothing was changed.', undefined, 1);
 }

@@ -23,7 +23,7 @@ import type { ManyBenchEvent } from '../core/benchmark.js';
 import { UserError } from '../errors.js';
 import { CONCURRENCY_OPTION } from './apply.js';
 import { locksFor } from './state.js';
-import { endpointFor, iamPortFor, lambdaPortFor, metricsPortFor, stackPortFor } from './aws-context.js';
+import { iamPortFor, whereText, lambdaPortFor, metricsPortFor, stackPortFor } from './aws-context.js';
 import type { IacReport } from '../core/iac-plan.js';
 import type { Plan } from '../core/plan.js';
 import type { SourceFile } from '../iac/model.js';
@@ -37,17 +37,6 @@ import { createBuildPort } from './build-port.js';
 import type { Command, CommandContext } from './command.js';
 import { PLAN_OPTIONS, planOptionsFrom } from './plan.js';
 import { resolveRegions } from './regions.js';
-
-function whereText(ctx: CommandContext): string {
-  const g = ctx.globals;
-  if (g.sandbox) return `the embedded sandbox at ${g.endpointUrl}`;
-  const endpoint = endpointFor(g);
-  if (endpoint) return g.ownSandbox ? `the sandbox at ${endpoint}` : `the endpoint ${endpoint}`;
-  // The SDK reads AWS_PROFILE when --profile is not given; say which credentials those are.
-  const profile = g.profile ?? process.env.AWS_PROFILE;
-  if (profile) return `AWS, profile ${profile}`;
-  return process.env.AWS_ACCESS_KEY_ID ? 'AWS, keys from AWS_ACCESS_KEY_ID' : 'AWS, default credentials';
-}
 
 /** JSON typed in, checked to parse. */
 function checkedJson(text: string): Buffer {
@@ -77,7 +66,7 @@ export function wizardServices(
   const benchLog = createBenchLog(ctx.globals.stateDir);
   const lastEventFile = join(ctx.globals.stateDir, 'last-event.json');
   return {
-    where: whereText(ctx),
+    where: whereText(ctx.globals),
     sources,
     stateDir: ctx.globals.stateDir,
     regions: () => resolveRegions(ctx.globals, lambda),

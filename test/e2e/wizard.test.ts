@@ -165,4 +165,30 @@ describe('the wizard in a terminal, against the sandbox', () => {
       apply.kill();
     }
   }, 180_000);
+
+  it('apply in a terminal asks with the account and the endpoint, and n changes nothing', async () => {
+    const before = await config('orders-api');
+    const apply = spawnInPty(
+      ['--state-dir', join(sb.dir, 'state-ask'), '--region', 'us-east-1', 'apply', 'orders-api'],
+      {
+        AWS_ACCESS_KEY_ID: 'AKIDTEST',
+        AWS_SECRET_ACCESS_KEY: 'x',
+        AWS_ENDPOINT_URL: sb.proc.url,
+        NO_COLOR: '1',
+      },
+    );
+    try {
+      const at = await apply.waitFor(
+        /Migrate 1 function\? \(account 123456789012 as assumed-role\/sandbox-admin\/\S+, the sandbox at http:\/\/127\.0\.0\.1:\d+\)/,
+        0,
+        120_000,
+      );
+      apply.press('n\r');
+      await apply.waitFor(/nothing was changed/, at);
+      expect(await apply.exited).toBe(1);
+      expect(await config('orders-api')).toEqual(before);
+    } finally {
+      apply.kill();
+    }
+  }, 180_000);
 });
