@@ -62,7 +62,7 @@ describe('the wizard on an account of 500 go1.x functions in 10 regions, at 80x2
     const s = session;
     let at = await s.waitFor(/500 candidates, 500 selected/);
     // Who the calls are made as (STS GetCallerIdentity, answered by the sandbox), and where.
-    await s.waitFor(/account 123456789012 as user\/ops-alice · 33 regions/, at - 3000);
+    await s.waitFor(/account 123456789012 · 33 regions · as user\/ops-alice/, at - 3000);
     // Ten regions of 50: each counted, in the order of their names when the counts are equal.
     await s.waitFor(/10 regions: ap-northeast-1 50 · ap-south-1 50 · ca-central-1 50/, at - 2000);
     await s.waitFor(/ap-northeast-1\/svc-006 · go1\.x x86_64 · handler handler · 128 MB · 3 s/, at - 2000);

@@ -247,7 +247,7 @@ describe('the wizard', () => {
     expect(app.lastFrame()).toMatch(/› \[x\] eu-west-1\/billing/);
     // Who the calls are made as, and where, in the header.
     expect(app.lastFrame()).toMatch(
-      /go-lambda-migrate · a fake\naccount 123456789012 as assumed-role\/Admin\/alice · regions eu-west-1, us-east-1\n/,
+      /go-lambda-migrate · a fake\naccount 123456789012 · regions eu-west-1, us-east-1 · as assumed-role\/Admin\/alice\n/,
     );
     app.stdin.write('j');
     app.stdin.write(' ');
@@ -346,7 +346,9 @@ describe('the wizard', () => {
       identity: () => Promise.reject(new Error('The security token included in the request is invalid')),
     });
     const frame = await until(app.lastFrame, /1 candidate, 1 selected/);
-    expect(frame).toMatch(/account unknown \(The security token included in the request is invalid\)/);
+    expect(frame).toMatch(
+      /account unknown · regions eu-west-1, us-east-1 \(The security token included in the request/,
+    );
     app.unmount();
   });
 

@@ -1,7 +1,7 @@
 import { Box, Static, Text, useApp, useInput, useStdout, type DOMElement, type Key } from 'ink';
 import { FinishedRow } from '../progress/ProgressView.js';
 import { useCallback, useEffect, useRef, type ReactElement } from 'react';
-import { callerText, ColorProvider, layout, regionsText } from './frame.js';
+import { callerText, ColorProvider, layout } from './frame.js';
 import wrapAnsi from 'wrap-ansi';
 import { handleIntent, rerunFailing } from './intents.js';
 import { bindingsFor, charName, hintLine, keyName } from './keys.js';
@@ -212,8 +212,7 @@ export function Wizard({
           go-lambda-migrate · {services.where}
         </Text>
         <Text wrap="truncate-end" color={color && state.who?.error !== undefined ? 'yellow' : undefined}>
-          {callerText(state.who)}
-          {state.regions ? ` · ${regionsText(state.regions)}` : ''}
+          {callerText(state.who, state.regions)}
         </Text>
         <Text dimColor={color} wrap="truncate-end">
           target {c.target} · arch {c.arch} · strategy {c.strategy} · sources:{' '}

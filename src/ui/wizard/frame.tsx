@@ -51,13 +51,15 @@ export function layout(
 }
 
 /**
- * The caller in words, from STS GetCallerIdentity's ARN: "account 123456789012 as assumed-role/Admin/alice".
+ * Who and where, in words, the account first and the caller last (a narrow terminal cuts the end of the line):
+ * "account 123456789012 · 33 regions · as assumed-role/Admin/alice", from STS GetCallerIdentity's ARN.
  */
-export function callerText(who: WizardState['who']): string {
-  if (!who) return 'account …';
-  if (who.error !== undefined) return `account unknown (${who.error})`;
+export function callerText(who: WizardState['who'], regions?: readonly string[]): string {
+  const where = regions ? ` · ${regionsText(regions)}` : '';
+  if (!who) return `account …${where}`;
+  if (who.error !== undefined) return `account unknown${where} (${who.error})`;
   const m = /^arn:[^:]+:(?:sts|iam)::(\d{12}):(.+)$/.exec(who.arn ?? '');
-  return m ? `account ${m[1]} as ${m[2]}` : `caller ${who.arn}`;
+  return m ? `account ${m[1]}${where} · as ${m[2]}` : `caller ${who.arn}${where}`;
 }
 
 /** The regions a scan covers, in words: up to three by name, else how many. */
