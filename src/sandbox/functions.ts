@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { ApiRequest, ApiResponse, SandboxContext } from './context.js';
-import type { FunctionConfig, FunctionRecord, VersionRecord } from './model.js';
+import { latestRevision, type FunctionConfig, type FunctionRecord, type VersionRecord } from './model.js';
 import { conflict, invalidParameter, validation } from './api-error.js';
 import { isValidFunctionName, parseFunctionName } from './arn.js';
 import { lambdaTimestamp } from './format.js';
@@ -206,7 +206,7 @@ export async function updateFunctionCode(ctx: SandboxContext, req: ApiRequest): 
   const b = req.body;
   const architectures = architecturesField(b.Architectures) ?? record.latest.architectures;
   const zip = await checkZip(b.ZipFile, 'UpdateFunctionCode');
-  checkRevision(b.RevisionId, record.latest.revisionId);
+  checkRevision(b.RevisionId, latestRevision(record, ctx.now()));
   assertUpdatable(ctx, record);
   const runtime = record.latest.runtime;
   if (runtime && ctx.lifecycle.updateBlocked(runtime, ctx.today())) throw runtimeBlocked(runtime);
@@ -245,7 +245,7 @@ export async function updateFunctionConfiguration(
     512,
     10240,
   );
-  checkRevision(b.RevisionId, record.latest.revisionId);
+  checkRevision(b.RevisionId, latestRevision(record, ctx.now()));
   assertUpdatable(ctx, record);
   if (runtime !== undefined) {
     if (ctx.lifecycle.updateBlocked(runtime, ctx.today())) throw runtimeBlocked(runtime);

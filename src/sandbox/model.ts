@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Architecture } from '../lambda/lifecycle.js';
 
 /** A code package held by the sandbox: the zip's SHA-256 (base64, as Lambda reports it) and size. */
@@ -57,6 +58,17 @@ export interface FunctionRecord {
   readonly tags: Readonly<Record<string, string>>;
   /** Bumped on every change to $LATEST's code or configuration, so that executors retire old environments. */
   readonly generation: number;
+}
+
+/**
+ * $LATEST's RevisionId at `now`. Lambda gives a function a new RevisionId when an update completes, so the
+ * one an update returned is stale once LastUpdateStatus is Successful (aws/aws-sdk#377): a caller must read
+ * the function again after waiting, never chain the returned id.
+ */
+export function latestRevision(record: FunctionRecord, now: number): string {
+  if (record.updateReadyAt === 0 || now < record.updateReadyAt) return record.latest.revisionId;
+  const h = createHash('sha256').update(`${record.latest.revisionId}:settled`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 /** The configuration an invocation of `version` sees at `now`. */

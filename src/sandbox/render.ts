@@ -1,5 +1,5 @@
 import type { SandboxContext } from './context.js';
-import type { AliasRecord, FunctionConfig, FunctionRecord } from './model.js';
+import { latestRevision, type AliasRecord, type FunctionConfig, type FunctionRecord } from './model.js';
 import { createHash } from 'node:crypto';
 import { functionArn } from './arn.js';
 
@@ -83,7 +83,7 @@ export function renderConfig(
     Version: version,
     ...(config.environment && { Environment: { Variables: config.environment } }),
     TracingConfig: { Mode: 'PassThrough' },
-    RevisionId: config.revisionId,
+    RevisionId: published ? config.revisionId : latestRevision(record, now),
     ...(!listing && status),
     ...(!listing &&
       config.runtime !== undefined && {

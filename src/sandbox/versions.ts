@@ -1,5 +1,5 @@
 import type { ApiRequest, ApiResponse, SandboxContext } from './context.js';
-import type { FunctionConfig, FunctionRecord } from './model.js';
+import { latestRevision, type FunctionConfig, type FunctionRecord } from './model.js';
 import { invalidParameter } from './api-error.js';
 import { parseFunctionName } from './arn.js';
 import { marker, pageSize, requireFunction } from './lookup.js';
@@ -47,7 +47,7 @@ export async function publishVersion(ctx: SandboxContext, req: ApiRequest): Prom
   const record = requireFunction(ctx, req.region, ref.name);
   const b = req.body;
   const description = stringField(b.Description, 'description', 256) ?? '';
-  checkRevision(b.RevisionId, record.latest.revisionId);
+  checkRevision(b.RevisionId, latestRevision(record, ctx.now()));
   if (b.CodeSha256 !== undefined && b.CodeSha256 !== record.latest.code.sha256) {
     throw invalidParameter(
       `CodeSHA256 (${b.CodeSha256 as string}) is different from current CodeSHA256 in $LATEST (${record.latest.code.sha256}). Please try again.`,
